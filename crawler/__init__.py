@@ -1,0 +1,1 @@
+"""News archiver: Scrapy spiders, article extraction and the record model."""

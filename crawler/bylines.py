@@ -1,0 +1,108 @@
+"""Bylines to clean lists of person names, with news agencies kept apart.
+
+Pages write "By Jane Roe and John Doe", "BY JANE ROE", "Jane Roe, Senior Reporter", "Von Klaus Meier
+und Petra Schulz" or "By Jane Roe and Agence Meridien"; JSON-LD gives strings, objects or lists.
+The rules are general (words, shapes), never per site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+_PREFIX = re.compile(
+    r"^\s*(?:written\s+by|reported\s+by|words\s+by|story\s+by|posted\s+by|by|von|par|por|di|door|"
+    r"av|af|przez|autor(?:in)?|auteur|author|text|texto|testo)\s*[:\-]?\s+",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\boch\b|\bog\b)\s*", re.I
+)
+_EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_ROLE_WORDS = re.compile(
+    r"\b(reporter|correspondent|editor|writer|journalist|columnist|contributor|staff|producer|"
+    r"photographer|analyst|critic|chief|senior|deputy|political|economics|business|sports?|"
+    r"science|health|news|digital|desk|team|redakteur(?:in)?|redaktion|korrespondent(?:in)?|"
+    r"journaliste|rédact(?:eur|rice)|envoyée?|periodista|redactor|redação|giornalista|"
+    r"corrispondente|verslaggever|updated|published|min(?:ute)?s?|read)\b",
+    re.IGNORECASE,
+)
+_AGENCY_WORDS = re.compile(
+    r"\b(agency|agence|agentur|agencia|agência|agenzia|press|presse|prensa|wire|newswire|news\s+service|"
+    r"associated|reuters|afp|ap|dpa|efe|ansa|kyodo|xinhua|pti|ians|upi|bloomberg|"
+    r"redaktion|rédaction|redacción|redazione)\b",
+    re.IGNORECASE,
+)
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+_LOWER_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "van",
+    "von",
+    "der",
+    "den",
+    "del",
+    "la",
+    "le",
+    "du",
+    "dos",
+    "das",
+    "bin",
+    "al",
+}
+
+
+@dataclass
+class Byline:
+    authors: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+
+
+def _tidy_case(name: str) -> str:
+    """'JANE ROE' -> 'Jane Roe'; names already in mixed case are left as written."""
+    if name.isupper() or name.islower():
+        words = [w.lower() if w.lower() in _LOWER_PARTICLES else w.capitalize() for w in name.split()]
+        if words:
+            words[0] = words[0][0].upper() + words[0][1:]
+        return " ".join(words)
+    return name
+
+
+def _looks_like_name(part: str) -> bool:
+    tokens = part.split()
+    if not 2 <= len(tokens) <= 5 or not all(_NAME_TOKEN.match(t) for t in tokens):
+        return False
+    capitalised = [t for t in tokens if t.lower() not in _LOWER_PARTICLES]
+    return bool(capitalised) and all(t[0].isupper() for t in capitalised) and len(part) <= 60
+
+
+def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = ()) -> Byline:
+    """Split byline strings into person names and agencies, dropping roles, e-mails and site names."""
+    sites = {s.casefold() for s in site_names if s}
+    result = Byline()
+    for value in values:
+        if "://" in (value or ""):
+            continue  # a profile URL, not a name
+        text = _EMAIL.sub(" ", value or "")
+        text = _PARENS.sub(" ", text)
+        text = " ".join(text.split())
+        text = _PREFIX.sub("", text)
+        for part in _SPLIT.split(text):
+            part = _PREFIX.sub("", part.strip(" .:-–—·"))
+            if not part or part.casefold() in sites:
+                continue
+            if _ROLE_WORDS.search(part) and not _AGENCY_WORDS.search(part):
+                continue
+            if _AGENCY_WORDS.search(part) or (part.isupper() and len(part) <= 6):
+                if part not in result.agencies:
+                    result.agencies.append(part)
+                continue
+            if not _looks_like_name(_tidy_case(part)):
+                continue
+            name = _tidy_case(part)
+            if name not in result.authors:
+                result.authors.append(name)
+    return result

@@ -1,0 +1,63 @@
+"""``scrapy crawl`` with one-line errors for bad input and an exit status from the crawl's stats.
+
+Scrapy's own command prints a traceback for a bad spider argument and exits 0 whatever happened to
+the items. This one reports a ConfigError (bad argument, bad setting, unusable archive) as a single
+line and exit status 2 before any request, and otherwise exits with ``crawler.outcome.exit_status``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from crawler import outcome
+from crawler.errors import ConfigError
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self) -> str:
+        return "Run a spider; exit status 0 ok, 1 crawl failed, 2 bad input, 3 records not delivered"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name")
+        assert self.crawler_process is not None
+        crawler = self._create_crawler(args[0])
+        self.config_error: ConfigError | None = None
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
+        if isinstance(running, Deferred):
+            running.addErrback(self._keep_config_error)
+        elif isinstance(running, asyncio.Task):
+            running.add_done_callback(self._task_done)
+        self.crawler_process.start()
+        if self.config_error is not None:
+            print(f"error: {self.config_error}", file=sys.stderr)
+            self.exitcode = outcome.BAD_INPUT
+        elif self.crawler_process.bootstrap_failed or crawler.stats is None:
+            self.exitcode = outcome.CRAWL_FAILED
+        else:
+            stats = crawler.stats.get_stats()
+            print(outcome.format_summary(stats))
+            self.exitcode = outcome.exit_status(stats)
+
+    def _keep_config_error(self, failure: Failure) -> Any:
+        if isinstance(failure.value, ConfigError):
+            self.config_error = failure.value
+            return None
+        return failure
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled():
+            return
+        error = task.exception()  # retrieving it keeps asyncio from printing it again
+        if isinstance(error, ConfigError):
+            self.config_error = error
+        elif error is not None:
+            print(f"error: the crawl could not start: {type(error).__name__}: {error}", file=sys.stderr)

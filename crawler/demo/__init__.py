@@ -1,0 +1,1 @@
+"""The bundled sample news site and the ``make demo`` command that crawls it."""

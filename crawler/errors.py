@@ -1,0 +1,31 @@
+"""The project's exceptions: one hierarchy, so callers can tell user mistakes from failures."""
+
+from __future__ import annotations
+
+
+class ArchiverError(Exception):
+    """Base of every error the project raises on purpose."""
+
+
+class ConfigError(ArchiverError):
+    """A bad spider argument or setting: reported as one line before any request is made."""
+
+
+class ArgumentError(ConfigError):
+    """A spider argument (``-a NAME=value``) is missing or invalid."""
+
+
+class SettingError(ConfigError):
+    """A setting (``-s NAME=value`` or its environment variable) is invalid."""
+
+
+class StorageError(ArchiverError):
+    """The archive could not be read or written; ``retryable`` says whether trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class StorageUnavailable(ConfigError):
+    """The archive cannot be used at all (missing bucket, no credentials): checked before crawling."""

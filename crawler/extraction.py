@@ -1,0 +1,451 @@
+"""One page in, an Article or the reason it is not one out.
+
+trafilatura finds the body; this module recovers what it drops (a lead outside the body container),
+removes what it keeps that is not the article (captions, credits, share lines), and fills each metadata
+field from the page's own structured data in a fixed order of precedence, recording the source.
+The function never raises on bad input: every failure becomes a Rejection with a reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from copy import deepcopy
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import version
+from typing import Any
+from urllib.parse import urljoin
+
+import trafilatura
+import trafilatura.settings
+from w3lib.encoding import html_to_unicode
+
+from crawler import dates
+from crawler.bylines import Byline, parse_bylines
+from crawler.metadata import (
+    BYLINE_WORDS,
+    CHROME_WORDS,
+    PageMetadata,
+    class_words,
+    is_chrome,
+    meta_date_names,
+    parse_html,
+    read_metadata,
+    text_of,
+)
+from crawler.record import Article, Extractor, PageDate
+from crawler.urls import is_http_url, same_site
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR = Extractor(name="newsarchive+trafilatura", version=f"0.1.0+trafilatura-{version('trafilatura')}")
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+_BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"\x00\x00\x01\x00",
+)
+_LEAD_WORDS = {
+    "standfirst", "lead", "lede", "intro", "summary", "dek", "deck", "subtitle", "subheadline",
+    "excerpt", "strapline", "abstract", "chapeau", "sapo", "vorspann", "entradilla", "bajada",
+    "sottotitolo", "description", "subhead", "teaser", "kurztext", "chapo",
+}  # fmt: skip
+# Parts pruned before trafilatura sees the page: the chrome, plus bylines and datelines, whose
+# text is metadata, not article text.
+_PRUNE_WORDS = (
+    CHROME_WORDS | BYLINE_WORDS | {"dateline", "datum", "kicker", "dachzeile", "overline", "eyebrow"}
+)
+_PRUNE_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "noscript"}
+_CREDIT_LINE = re.compile(
+    r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
+)
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+::\s+")
+_MIN_PROSE_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Why a page was not archived: ``reason`` is a short stats key, ``detail`` is for the log."""
+
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    min_chars: int = 400
+    max_bytes: int = 5 * 1024 * 1024
+
+
+def extract(
+    body: bytes,
+    url: str,
+    headers: Mapping[str, str],
+    fetched_at: datetime,
+    options: ExtractOptions | None = None,
+) -> Article | Rejection:
+    """Turn a fetched page into an Article, or a Rejection naming why it is not one."""
+    options = options or ExtractOptions()
+    try:
+        return _extract(body, url, headers, fetched_at, options)
+    except Exception as exc:  # the crawl must go on whatever a page contains
+        logger.debug("extraction failed on %s", url, exc_info=True)
+        return Rejection("extraction_error", f"{type(exc).__name__}: {exc}"[:200])
+
+
+def _extract(
+    body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
+) -> Article | Rejection:
+    content_type = headers.get("content-type", "")
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type not in _HTML_TYPES:
+        return Rejection("not_html", f"content type {media_type}")
+    if not body.strip():
+        return Rejection("empty", "empty body")
+    if len(body) > options.max_bytes:
+        return Rejection("too_large", f"{len(body)} bytes")
+    if body.lstrip()[:8].startswith(_BINARY_MAGIC) or b"\x00" in body[:2048].replace(b"\x00\x00", b""):
+        return Rejection("not_html", "binary content")
+    _, markup = html_to_unicode(content_type or None, body)
+    tree = parse_html(markup)
+    if tree is None or tree.find("body") is None:
+        return Rejection("unparseable", "no HTML document")
+    page = read_metadata(tree)
+    site_name = _site_name(page)
+    blocks, document = _body_blocks(tree, url, page)
+    text = "\n\n".join(blocks)
+    if len(text) < options.min_chars:
+        return Rejection("too_short", f"{len(text)} characters of text")
+    if not _is_article(blocks, page):
+        return Rejection("not_article", "no article prose")
+    title, title_source = _title(page, site_name, document)
+    byline, authors_source = _authors(page, site_name, document)
+    published, modified = _dates(page, fetched_at, _dayfirst(page))
+    canonical = _canonical(page, url)
+    sources = {"title": title_source, "authors": authors_source}
+    if published:
+        sources["published_at"] = published.source
+    if modified:
+        sources["modified_at"] = modified.source
+    return Article(
+        title=title,
+        text=text,
+        authors=byline.authors,
+        agencies=byline.agencies,
+        published=published,
+        modified=modified,
+        language=_language(page, headers),
+        description=_first_text(
+            page.first("og:description", "description", "twitter:description"),
+            *_strings(page.article_values("description")),
+        ),
+        site_name=site_name,
+        tags=_tags(page, document),
+        image=_image(page, url),
+        canonical_url=canonical,
+        sources=sources,
+    )
+
+
+# --- body ----------------------------------------------------------------------------------------
+
+
+def _prune(tree: Any) -> Any:
+    """A copy of the page without the parts that are never the article, whatever trafilatura thinks."""
+    pruned = deepcopy(tree)
+    body = pruned.find("body")
+    total = len(text_of(body)) or 1
+    for element in list(body.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None:
+            continue
+        if element.tag in _PRUNE_TAGS or class_words(element) & _PRUNE_WORDS:
+            # Never drop a container that holds the headline or most of the page: a wrapper class
+            # like "main has-sidebar" must not take the article with it.
+            if element.xpath(".//h1") or len(text_of(element)) > 0.4 * total:
+                continue
+            element.drop_tree()
+    return pruned
+
+
+def _chrome_texts(tree: Any) -> set[str]:
+    """Texts of captions and chrome elements: a block equal to one of them is not article text."""
+    texts = set()
+    for element in tree.xpath("//figcaption | //*[@class or @id]"):
+        if element.tag == "figcaption" or class_words(element) & _PRUNE_WORDS:
+            text = text_of(element)
+            if 0 < len(text) < 400:
+                texts.add(text.casefold())
+    return texts
+
+
+def _block_text(element: Any) -> str:
+    if element.tag in ("list",):
+        items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
+        return "\n".join(f"- {item}" for item in items if item)
+    if element.tag == "table":
+        rows = []
+        for row in element.iter("row"):
+            cells = [" ".join("".join(cell.itertext()).split()) for cell in row.iter("cell")]
+            rows.append(" | ".join(c for c in cells if c))
+        return "\n".join(r for r in rows if r)
+    return " ".join("".join(element.itertext()).split())
+
+
+def _lead(tree: Any, blocks: list[str], headline: str | None) -> str | None:
+    """A standfirst that trafilatura left out, typically in the header above the body container."""
+    known = {b.casefold() for b in blocks}
+    joined = " ".join(known)
+    for element in tree.xpath("//body//*[@class or @id or @itemprop]"):
+        if element.tag in ("meta", "script", "style", "a", "span", "img", "li") or is_chrome(element):
+            continue
+        if element.xpath("ancestor::a or ancestor::li"):
+            continue
+        if not (class_words(element) & _LEAD_WORDS or element.get("itemprop") == "description"):
+            continue
+        text = text_of(element)
+        if not 40 <= len(text) <= 1000 or (headline and text.casefold() == headline.casefold()):
+            continue
+        if text.casefold() in known or text.casefold() in joined:
+            return None
+        return text
+    return None
+
+
+def _body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], Any]:
+    document = trafilatura.bare_extraction(
+        _prune(tree),
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        output_format="python",
+    )
+    if not isinstance(document, trafilatura.settings.Document) or document.body is None:
+        return [], document
+    chrome = _chrome_texts(tree)
+    chrome.update(t.casefold() for t in page.datelines)
+    chrome.update(t.casefold() for _, t in page.bylines)
+    headings = {h.casefold() for h in page.headings}
+    blocks = []
+    for element in document.body:
+        text = _block_text(element)
+        folded = text.casefold()
+        if not text or folded in chrome or folded in headings or _CREDIT_LINE.match(text):
+            continue
+        blocks.append(text)
+    lead = _lead(tree, blocks, page.headings[0] if page.headings else None)
+    if lead:
+        blocks.insert(0, lead)
+    return blocks, document
+
+
+def _is_article(blocks: list[str], page: PageMetadata) -> bool:
+    """Article prose, not a list of teasers or navigation that trafilatura returned for a non-article."""
+    prose = [b for b in blocks if len(b) >= _MIN_PROSE_CHARS and not b.startswith("- ")]
+    declared = bool(page.jsonld) or (page.first("og:type") or "").lower() == "article"
+    return len(prose) >= (2 if declared else 3)
+
+
+# --- metadata fields -----------------------------------------------------------------------------
+
+
+def _strings(values: Iterable[Any]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            name = value.get("name") or value.get("@value") or value.get("url") or value.get("@id")
+            if isinstance(name, str):
+                found.append(name)
+        elif isinstance(value, list):
+            found.extend(_strings(value))
+    return found
+
+
+def _first_text(*values: str | None) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _site_name(page: PageMetadata) -> str | None:
+    publishers = [p.get("name") for p in page.article_values("publisher") if isinstance(p, dict)]
+    return _first_text(
+        page.first("og:site_name"),
+        *(p for p in publishers if isinstance(p, str)),
+        page.first("application-name"),
+        _title_remainder(page),
+    )
+
+
+def _title_remainder(page: PageMetadata) -> str | None:
+    """In '<title>Headline | Site</title>', the part that is not the page's headline is the site."""
+    if not page.title_tag or not page.headings:
+        return None
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(page.title_tag) if p.strip()]
+    headline = page.headings[0].casefold()
+    rest = [p for p in parts if p.casefold() != headline]
+    return rest[-1] if len(parts) >= 2 and len(rest) == len(parts) - 1 else None
+
+
+def strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
+    """'Headline | Site' -> 'Headline'; keeps the title whole when no part is recognisably the site."""
+    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title.strip()
+    names = {n.casefold() for n in site_names if n}
+    rest = [p for p in parts if p.casefold() not in names]
+    if len(rest) < len(parts) and rest:
+        return max(rest, key=len).strip() if len(rest) > 1 else rest[0].strip()
+    # No part names the site: the last (or first) short part is usually the site name.
+    if len(parts[-1]) < len(parts[0]):
+        return _TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0].strip()
+    return parts[-1].strip()
+
+
+def _title(page: PageMetadata, site_name: str | None, document: Any) -> tuple[str, str]:
+    headlines = _strings(page.article_values("headline"))
+    declared = [t for t in (page.first("og:title", "twitter:title"), page.title_tag, *headlines) if t]
+    folded = " ".join(declared).casefold()
+    for heading in page.headings:
+        if heading.casefold() in folded:
+            return heading, "h1"
+    if headlines:
+        return " ".join(headlines[0].split()), "json-ld"
+    domain_names = [site_name]
+    for source, value in (("og:title", page.first("og:title", "twitter:title")), ("title", page.title_tag)):
+        if value:
+            return strip_site_name(value, domain_names), source
+    if page.headings:
+        return page.headings[0], "h1"
+    return (getattr(document, "title", None) or "").strip() or "(untitled)", "trafilatura"
+
+
+def _authors(page: PageMetadata, site_name: str | None, document: Any) -> tuple[Byline, str]:
+    sites = [s for s in (site_name,) if s]
+    agencies: list[str] = []
+    candidates: list[tuple[str, list[str]]] = []
+    for author in page.article_values("author"):
+        values = author if isinstance(author, list) else [author]
+        for value in values:
+            if isinstance(value, dict) and "organization" in str(value.get("@type", "")).lower():
+                agencies.extend(_strings([value]))
+        people = [
+            v
+            for v in values
+            if not (isinstance(v, dict) and "organization" in str(v.get("@type", "")).lower())
+        ]
+        candidates.append(("json-ld", _strings(people)))
+    meta_author = page.first("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+    if meta_author:
+        candidates.append(("meta", [meta_author]))
+    candidates.extend((source, [raw]) for source, raw in page.bylines)
+    if getattr(document, "author", None):
+        candidates.append(("trafilatura", [document.author]))
+    for source, values in candidates:
+        byline = parse_bylines(values, site_names=sites)
+        agencies.extend(a for a in byline.agencies if a not in agencies)
+        if byline.authors:
+            return Byline(byline.authors, _unique(agencies, sites)), source
+    return Byline([], _unique(agencies, sites)), "none"
+
+
+def _unique(values: list[str], drop: list[str]) -> list[str]:
+    dropped = {d.casefold() for d in drop}
+    return [v for i, v in enumerate(values) if v not in values[:i] and v.casefold() not in dropped]
+
+
+def _dayfirst(page: PageMetadata) -> bool:
+    return not (page.lang or "").lower().startswith("en-us")
+
+
+def _dates(
+    page: PageMetadata, fetched_at: datetime, dayfirst: bool
+) -> tuple[PageDate | None, PageDate | None]:
+    def parsed(pairs: Iterable[tuple[str, str]]) -> list[dates.ParsedDate]:
+        found = []
+        for source, raw in pairs:
+            candidate = dates.parse_date(raw, source, dayfirst=dayfirst) if isinstance(raw, str) else None
+            if candidate:
+                found.append(candidate)
+        return found
+
+    published = parsed(
+        [("json-ld", v) for v in page.article_values("datePublished")]
+        + [("json-ld:dateCreated", v) for v in page.article_values("dateCreated")]
+        + [
+            (f"meta:{n}", v)
+            for n in ("article:published_time", "og:article:published_time")
+            for v in page.meta.get(n, [])
+        ]
+        + [(f"meta:{n}", v) for n in ("datepublished",) for v in page.meta.get(n, [])]
+        + [(s, v) for s, v in page.times if s == "itemprop:datePublished"]
+        + [(f"meta:{n}", v) for n in meta_date_names("published") for v in page.meta.get(n, [])]
+        + [(s, v) for s, v in page.times if s.startswith("time")]
+        + [("dateline", v) for v in page.datelines]
+    )
+    modified = parsed(
+        [("json-ld", v) for v in page.article_values("dateModified")]
+        + [
+            (f"meta:{n}", v)
+            for n in ("article:modified_time", "og:article:modified_time")
+            for v in page.meta.get(n, [])
+        ]
+        + [(s, v) for s, v in page.times if s == "itemprop:dateModified"]
+        + [(f"meta:{n}", v) for n in meta_date_names("modified") for v in page.meta.get(n, [])]
+    )
+    zone = dates.page_zone(published + modified)
+    return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)
+
+
+def _canonical(page: PageMetadata, url: str) -> str:
+    for value in (page.canonical, page.first("og:url")):
+        if value:
+            absolute = urljoin(url, value.strip())
+            if is_http_url(absolute) and same_site(absolute, url):
+                return absolute
+    return url
+
+
+def _language(page: PageMetadata, headers: Mapping[str, str]) -> str | None:
+    value = _first_text(
+        page.lang,
+        page.first("og:locale", "content-language", "language", "dc.language"),
+        *_strings(page.article_values("inLanguage")),
+        headers.get("content-language"),
+    )
+    if not value:
+        return None
+    primary = re.split(r"[-_,;\s]", value.strip())[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+def _tags(page: PageMetadata, document: Any) -> list[str]:
+    values = page.meta.get("article:tag", [])
+    if not values:
+        keywords = _strings(page.article_values("keywords"))
+        values = [k for value in keywords for k in value.split(",")]
+    if not values:
+        values = [k for value in page.meta.get("news_keywords", []) for k in value.split(",")]
+    if not values:
+        values = page.tag_lists
+    tags = [" ".join(v.split()) for v in values]
+    return list(dict.fromkeys(t for t in tags if t))
+
+
+def _image(page: PageMetadata, url: str) -> str | None:
+    value = _first_text(page.first("og:image", "twitter:image"), *_strings(page.article_values("image")))
+    if not value:
+        return None
+    absolute = urljoin(url, value)
+    return absolute if is_http_url(absolute) else None

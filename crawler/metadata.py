@@ -1,0 +1,204 @@
+"""Read what a page says about itself: JSON-LD, meta tags, ``<time>``, itemprop, bylines, datelines.
+
+Each reader returns candidates in precedence order, with the source named, so the extraction module
+can pick per field and record where each value came from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import html as lxml_html
+
+ARTICLE_TYPES = {
+    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+    "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
+    "liveblogposting", "report", "scholarlyarticle", "techarticle", "socialmediaposting",
+}  # fmt: skip
+# Class/id words of page parts that are not the article, in the languages of our sources: dates and
+# bylines found there belong to other stories (related lists, comments) or to the site, and their
+# text is never article text.
+_WORDS_SHARE = "share sharing social shorturl teilen partager partage compartir condividi delen"
+_WORDS_COMMENTS = (
+    "comment comments disqus kommentar kommentare commentaire commentaires comentarios commenti reacties"
+)
+_WORDS_RELATED = (
+    "related recommended recommendations outbrain taboola more teasers verwandt weitere thema aussi "
+    "relacionados relacionadas correlati gerelateerd"
+)
+_WORDS_TAGS = "tags tag taglist keywords schlagworte schlagwoerter schlagwörter stichworte etiquetas motscles"
+_WORDS_POPULAR = "popular trending mostread most meistgelesen populaires leidas"
+_WORDS_PROMO = (
+    "newsletter subscribe signup promo advert advertisement ads sponsored paywall anzeige werbung "
+    "publicite publicidad pubblicita advertentie"
+)
+_WORDS_SITE = (
+    "cookie cookies consent gdpr cmp radio player listen breadcrumb breadcrumbs footer nav navigation "
+    "menu sidebar toolbar"
+)
+_WORDS_MEDIA = "caption figcaption credit credits bildunterschrift legende"
+TAG_LIST_WORDS = set(_WORDS_TAGS.split())
+CHROME_WORDS = set(
+    " ".join(
+        (
+            _WORDS_SHARE,
+            _WORDS_COMMENTS,
+            _WORDS_RELATED,
+            _WORDS_TAGS,
+            _WORDS_POPULAR,
+            _WORDS_PROMO,
+            _WORDS_SITE,
+            _WORDS_MEDIA,
+        )
+    ).split()
+)
+CHROME_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "select", "menu"}
+_WORD_SPLIT = re.compile(r"[\s_\-]+")
+_JSON_COMMENTS = re.compile(r"^\s*(<!--|//<!\[CDATA\[|<!\[CDATA\[)|(-->|//\]\]>|\]\]>)\s*$")
+_META_DATE_NAMES = (
+    "pubdate", "publishdate", "publish-date", "publish_date", "date", "dc.date", "dc.date.issued",
+    "dcterms.created", "dcterms.date", "parsely-pub-date", "sailthru.date", "article.published",
+    "published-date", "datepublished", "og:published_time", "cxenseparse:recs:publishtime",
+)  # fmt: skip
+_META_MODIFIED_NAMES = ("dcterms.modified", "last-modified", "lastmod", "datemodified", "og:updated_time")
+_DATELINE_WORDS = {
+    "date", "dateline", "time", "timestamp", "published", "pubdate", "posted", "meta", "byline", "info",
+    "datum", "zeit", "fecha", "heure", "data",
+}  # fmt: skip
+BYLINE_WORDS = {"byline", "author", "authors", "writer", "autor", "autorin", "auteur", "autore", "by"}
+
+
+def class_words(element: Any) -> set[str]:
+    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return {w for w in _WORD_SPLIT.split(value) if w}
+
+
+def is_chrome(element: Any) -> bool:
+    """True when the element, or one of its ancestors, is page chrome rather than the article."""
+    node = element
+    while node is not None and isinstance(node.tag, str):
+        if node.tag in CHROME_TAGS or class_words(node) & CHROME_WORDS:
+            return True
+        node = node.getparent()
+    return False
+
+
+def text_of(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+@dataclass
+class PageMetadata:
+    """Everything the page declares about itself, as raw strings."""
+
+    jsonld: list[dict[str, Any]] = field(default_factory=list)  # Article-like objects, first first
+    meta: dict[str, list[str]] = field(default_factory=dict)  # name/property/itemprop -> contents
+    title_tag: str | None = None
+    headings: list[str] = field(default_factory=list)  # h1 texts outside chrome
+    canonical: str | None = None
+    lang: str | None = None
+    times: list[tuple[str, str]] = field(default_factory=list)  # (source, raw) from <time>/itemprop
+    datelines: list[str] = field(default_factory=list)
+    bylines: list[tuple[str, str]] = field(default_factory=list)  # (source, raw)
+    tag_lists: list[str] = field(default_factory=list)  # link texts of visible tag lists
+
+    def first(self, *names: str) -> str | None:
+        for name in names:
+            for value in self.meta.get(name, []):
+                if value.strip():
+                    return value.strip()
+        return None
+
+    def article_values(self, key: str) -> Iterator[Any]:
+        for obj in self.jsonld:
+            if obj.get(key) not in (None, "", []):
+                yield obj[key]
+
+
+def _walk_jsonld(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in node:
+                yield from _walk_jsonld(node[key])
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    value = obj.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def _read_jsonld(tree: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = _JSON_COMMENTS.sub("", (script.text or "").strip())
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue  # broken JSON-LD is common; the other sources still apply
+        found.extend(obj for obj in _walk_jsonld(data) if _types(obj) & ARTICLE_TYPES)
+    return found
+
+
+def read_metadata(tree: Any) -> PageMetadata:
+    page = PageMetadata(jsonld=_read_jsonld(tree))
+    for element in tree.xpath("//meta[@content]"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        if key:
+            page.meta.setdefault(key.strip().lower(), []).append(element.get("content", ""))
+    titles = tree.xpath("//title")
+    page.title_tag = text_of(titles[0]) if titles else None
+    page.headings = [t for h in tree.xpath("//h1") if not is_chrome(h) and (t := text_of(h))]
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    page.canonical = canonical[0].strip() if canonical else None
+    langs = tree.xpath("/html/@lang")
+    page.lang = langs[0].strip() if langs and langs[0].strip() else None
+    for element in tree.xpath('//*[@itemprop="datePublished" or @itemprop="dateModified"]'):
+        if element.tag != "meta" and not is_chrome(element):
+            raw = element.get("datetime") or element.get("content") or text_of(element)
+            page.times.append((f"itemprop:{element.get('itemprop')}", raw))
+    for element in tree.xpath("//time"):
+        if not is_chrome(element):
+            raw = element.get("datetime") or text_of(element)
+            source = "time[pubdate]" if element.get("pubdate") is not None else "time"
+            page.times.append((source, raw))
+    for element in tree.xpath("//body//*[@class or @id]"):
+        words = class_words(element)
+        if words & _DATELINE_WORDS and not is_chrome(element):
+            text = text_of(element)
+            if 6 <= len(text) <= 120:
+                page.datelines.append(text)
+        if words & TAG_LIST_WORDS:
+            page.tag_lists.extend(t for a in element.xpath(".//a") if (t := text_of(a)) and len(t) <= 60)
+        if words & BYLINE_WORDS and not is_chrome(element):
+            text = text_of(element)
+            if 3 <= len(text) <= 160:
+                page.bylines.append(("byline", text))
+    for element in tree.xpath('//*[@rel="author" or @itemprop="author"]'):
+        if element.tag != "meta" and not is_chrome(element):
+            name_elements = element.xpath('.//*[@itemprop="name"]')
+            text = text_of(name_elements[0] if name_elements else element)
+            if text:
+                page.bylines.insert(0, (f"{(element.get('rel') and 'rel') or 'itemprop'}:author", text))
+    return page
+
+
+def parse_html(markup: str) -> Any:
+    """Parse HTML with lxml; None when there is no document to speak of."""
+    try:
+        tree = lxml_html.document_fromstring(markup)
+    except (ValueError, lxml_html.etree.ParserError):
+        return None
+    return tree
+
+
+def meta_date_names(kind: str) -> tuple[str, ...]:
+    return _META_DATE_NAMES if kind == "published" else _META_MODIFIED_NAMES

@@ -1,0 +1,137 @@
+"""The article record: one dataclass, one JSON shape, documented by ``record.schema.json``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+def utc_iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z``, to the second: the only timestamp form stored in records."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: timestamps must carry a zone")
+    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class PageDate:
+    """A date as the page gave it, and what we could make of it.
+
+    ``utc`` is set only when the instant is known (time of day and zone); otherwise ``local`` keeps the
+    page's own date or date-time and ``zone`` says why the instant is unknown.
+    """
+
+    raw: str
+    source: str  # where it came from: json-ld, meta:article:published_time, itemprop, time, dateline, ...
+    utc: str | None  # ISO 8601 UTC instant, or None
+    local: str  # ISO 8601 date or naive date-time as written on the page
+    precision: str  # "second", "minute" or "day"
+    zone: str  # "explicit" (in the string), "page" (declared elsewhere on the page), "unknown"
+
+
+@dataclass(frozen=True)
+class HttpInfo:
+    status: int
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class Extractor:
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """What extraction makes of one page; the spider adds where and when it was fetched."""
+
+    title: str
+    text: str
+    authors: list[str]
+    agencies: list[str]
+    published: PageDate | None
+    modified: PageDate | None
+    language: str | None
+    description: str | None
+    site_name: str | None
+    tags: list[str]
+    image: str | None
+    canonical_url: str | None
+    sources: dict[str, str]  # field name -> where its value came from
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One archived article. ``to_json`` is the only way it is serialised."""
+
+    id: str
+    url: str
+    requested_url: str
+    canonical_url: str
+    domain: str
+    title: str
+    text: str
+    authors: list[str]
+    agencies: list[str]
+    published_at: str | None
+    published_date: str | None
+    modified_at: str | None
+    dates: dict[str, PageDate | None]
+    fetched_at: str
+    archived_at: str | None
+    language: str | None
+    description: str | None
+    site_name: str | None
+    tags: list[str]
+    image: str | None
+    content_sha256: str
+    http: HttpInfo
+    spider: str
+    job_id: str
+    extractor: Extractor
+    sources: dict[str, str] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        # Keep schema_version first so a reader of the raw file sees it at once.
+        return {"schema_version": data.pop("schema_version"), **data}
+
+    def to_json(self) -> bytes:
+        return (json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, whitespace runs inside lines collapsed, blank-line-separated blocks kept."""
+    blocks = (_SPACE.sub(" ", block).strip() for block in unicodedata.normalize("NFC", text).split("\n\n"))
+    return "\n\n".join(block for block in blocks if block)
+
+
+def content_sha256(title: str, text: str) -> str:
+    """Hash of what a reader sees: a change of markup or chrome alone does not make a new version."""
+    payload = normalize_text(title) + "\n\n" + normalize_text(text)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def load_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(
+        resources.files("crawler").joinpath("record.schema.json").read_text(encoding="utf-8")
+    )
+    return schema

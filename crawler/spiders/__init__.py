@@ -1,0 +1,1 @@
+"""The project's spiders. ``article`` archives given URLs; later spiders discover them."""

@@ -1,0 +1,89 @@
+"""URL handling: argument parsing, canonical form and the record id derived from it."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from crawler.errors import ArgumentError
+
+# Query parameters that only track the reader; they never select a different article.
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "fbclid", "gclid", "dclid", "igshid", "ocid", "cmpid")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def parse_url_arguments(url: str | None, urls: str | None) -> list[str]:
+    """Read ``-a url=A,B`` and ``-a urls=PATH`` into a list of start URLs, or raise ArgumentError."""
+    found: list[str] = []
+    if url is not None:
+        for value in url.split(","):
+            value = value.strip()
+            if not value:
+                continue
+            if not is_http_url(value):
+                raise ArgumentError(f"-a url: not an http(s) URL: {value!r}")
+            found.append(value)
+        if not found:
+            raise ArgumentError("-a url: no URL given")
+    if urls is not None:
+        try:
+            lines = Path(urls).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+            raise ArgumentError(f"-a urls: cannot read {urls!r}: {reason}") from None
+        from_file = []
+        for number, line in enumerate(lines, start=1):
+            value = line.strip()
+            if not value or value.startswith("#"):
+                continue
+            if not is_http_url(value):
+                raise ArgumentError(f"-a urls: {urls}:{number}: not an http(s) URL: {value!r}")
+            from_file.append(value)
+        if not from_file:
+            raise ArgumentError(f"-a urls: no URL in {urls!r}")
+        found.extend(from_file)
+    if not found:
+        raise ArgumentError("no URL given: pass -a url=URL[,URL...] or -a urls=FILE")
+    return list(dict.fromkeys(found))
+
+
+def canonicalize(url: str) -> str:
+    """The form of a URL that identifies an article: lower-case host, no default port, no fragment,
+    no tracking parameters, remaining query parameters sorted."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    netloc = host
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), ""))
+
+
+def same_site(a: str, b: str) -> bool:
+    """True when both URLs are on one host, ignoring a leading ``www.``."""
+
+    def host(url: str) -> str:
+        name = (urlsplit(url).hostname or "").lower()
+        return name[4:] if name.startswith("www.") else name
+
+    return host(a) == host(b) != ""
+
+
+def record_id(canonical_url: str) -> str:
+    """Stable id of an article: the first 128 bits of the SHA-256 of its canonical URL, in hex."""
+    return hashlib.sha256(canonicalize(canonical_url).encode("utf-8")).hexdigest()[:32]
+
+
+def domain_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")

@@ -1,0 +1,1 @@
+"""Item pipelines: where extracted records go."""

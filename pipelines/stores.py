@@ -1,0 +1,186 @@
+"""Archive back-ends: a local directory and S3-compatible storage, behind one small interface.
+
+boto3 and OS errors are translated into the project's StorageError / StorageUnavailable here and
+nowhere else. The boto3 client is injected, so tests hand in one pointed at a local S3 server.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from crawler.errors import SettingError, StorageError, StorageUnavailable
+
+
+class ArchiveStore(Protocol):
+    uri: str
+
+    def check(self) -> None:
+        """Raise StorageUnavailable when the archive cannot be written at all."""
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write one object whole, or raise StorageError; a reader never sees half of it."""
+
+
+class LocalStore:
+    """A directory; each record is written to a temporary file in place, then renamed."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self.uri = self.root.as_uri()
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        if not path.is_relative_to(self.root):
+            raise StorageError(f"key {key!r} escapes the archive", retryable=False)
+        return path
+
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=self.root, prefix=".check-"):
+                pass
+        except OSError as exc:
+            raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: cannot write: {exc.strerror}") from None
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temporary, path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageError(f"cannot write {path}: {exc.strerror}", retryable=True) from None
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+
+class S3Store:
+    """A bucket and key prefix on any S3-compatible service, through an injected boto3 client."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self.uri = f"s3://{bucket}/{self.prefix}".rstrip("/")
+
+    def _key(self, key: str) -> str:
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def check(self) -> None:
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except Exception as exc:
+            raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: {describe_s3_error(exc)}") from None
+
+    def put(self, key: str, data: bytes) -> None:
+        checksum = base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
+        try:
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(key),
+                Body=data,
+                ContentType="application/json; charset=utf-8",
+                ChecksumSHA256=checksum,
+            )
+        except Exception as exc:
+            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+
+    def get(self, key: str) -> bytes:
+        body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
+        return body
+
+
+def _error_code(exc: Exception) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str(response.get("Error", {}).get("Code", ""))
+
+
+def describe_s3_error(exc: Exception) -> str:
+    """One line naming the problem, without credentials or signed URLs."""
+    from botocore import exceptions as boto
+
+    code = _error_code(exc)
+    if isinstance(exc, boto.NoCredentialsError):
+        return "no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)"
+    if isinstance(exc, boto.EndpointConnectionError | boto.ConnectTimeoutError):
+        return f"cannot connect to the S3 endpoint ({type(exc).__name__})"
+    if isinstance(exc, boto.ReadTimeoutError):
+        return "the S3 endpoint did not answer in time"
+    if code in ("404", "NoSuchBucket"):
+        return "bucket does not exist"
+    if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+        return f"access denied ({code}): check the credentials and the bucket policy"
+    if code:
+        return f"S3 error {code}"
+    return f"{type(exc).__name__}"
+
+
+def is_retryable(exc: Exception) -> bool:
+    from botocore import exceptions as boto
+
+    if isinstance(exc, boto.NoCredentialsError | boto.ParamValidationError):
+        return False
+    if isinstance(exc, boto.ClientError):
+        code = _error_code(exc)
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return code in ("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable") or status >= 500
+    return True  # connection resets, timeouts, truncated responses
+
+
+def s3_client(settings: Any) -> Any:
+    """A boto3 S3 client from Scrapy's AWS_* settings; unset ones fall back to boto3's own chain."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={
+            "mode": settings.get("AWS_RETRY_MODE") or "standard",
+            "max_attempts": settings.getint("AWS_MAX_ATTEMPTS", 5),
+        },
+        connect_timeout=10,
+        read_timeout=30,
+        max_pool_connections=max(10, settings.getint("ARCHIVE_WRITE_THREADS", 4)),
+    )
+    options = {
+        "aws_access_key_id": settings.get("AWS_ACCESS_KEY_ID"),
+        "aws_secret_access_key": settings.get("AWS_SECRET_ACCESS_KEY"),
+        "aws_session_token": settings.get("AWS_SESSION_TOKEN"),
+        "endpoint_url": settings.get("AWS_ENDPOINT_URL"),
+        "region_name": settings.get("AWS_REGION_NAME"),
+        "use_ssl": settings.get("AWS_USE_SSL"),
+        "verify": settings.get("AWS_VERIFY"),
+    }
+    return boto3.session.Session().client(
+        "s3", config=config, **{name: value for name, value in options.items() if value not in (None, "")}
+    )
+
+
+def open_store(uri: str, settings: Any) -> ArchiveStore:
+    """The store for ARCHIVE_URI: a path, file:// URI or s3://bucket/prefix."""
+    if not uri or not uri.strip():
+        raise SettingError("ARCHIVE_URI is empty: give a directory, file:// URI or s3://bucket/prefix")
+    parts = urlsplit(uri)
+    if parts.scheme == "" or (len(parts.scheme) == 1 and os.name == "nt"):
+        return LocalStore(uri)
+    if parts.scheme == "file":
+        return LocalStore(parts.path)
+    if parts.scheme == "s3":
+        if not parts.netloc:
+            raise SettingError(f"ARCHIVE_URI={uri!r}: no bucket name (expected s3://bucket/prefix)")
+        return S3Store(s3_client(settings), parts.netloc, parts.path)
+    raise SettingError(f"ARCHIVE_URI={uri!r}: scheme must be file or s3")

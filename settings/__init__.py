@@ -1,0 +1,67 @@
+"""Scrapy settings of the news archiver: every default of the project lives here.
+
+Scrapy copies every UPPERCASE name of this module, so helpers are lowercase. The environment is read
+here and only here: each variable below overrides the setting of the same name, and `-s NAME=value`
+on the command line overrides both. Credentials are never read here: boto3's own chain finds them.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# Our `crawl` command: one-line errors for bad arguments and settings, exit status from the crawl's stats.
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Archive -------------------------------------------------------------------------------------
+# Where records go: a directory path, a file:// URI or s3://bucket/prefix.
+ARCHIVE_URI = _env("ARCHIVE_URI", "./archive")
+# Records whose delivery failed after retries wait here and are delivered at the next chance.
+ARCHIVE_SPOOL_DIR = _env(
+    "ARCHIVE_SPOOL_DIR",
+    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsarchive", "spool"),
+)
+# Threads that write records off the reactor; also the number of records in flight to storage.
+ARCHIVE_WRITE_THREADS = 4
+# Attempts per record (botocore's own retries happen inside each attempt) before it is spooled.
+ARCHIVE_WRITE_ATTEMPTS = 3
+# Names this run in records and logs; Scrapyd passes its job id in SCRAPY_JOB. Empty: generated per run.
+ARCHIVE_JOB_ID = _env("ARCHIVE_JOB_ID", _env("SCRAPY_JOB", ""))
+ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 500}
+
+# S3: Scrapy's own AWS_* settings (AWS_ENDPOINT_URL, AWS_REGION_NAME, AWS_ACCESS_KEY_ID, ...) are
+# passed to boto3 when set; otherwise boto3's standard chain (environment, ~/.aws, instance role) applies.
+# botocore retry mode for S3 calls: "standard" retries throttling, 5xx and connection errors.
+AWS_RETRY_MODE = _env("AWS_RETRY_MODE", "standard")
+AWS_MAX_ATTEMPTS = int(_env("AWS_MAX_ATTEMPTS", "5"))
+
+# --- Extraction ----------------------------------------------------------------------------------
+# A page whose article text is shorter than this many characters is not archived (reason: too_short).
+EXTRACT_MIN_CHARS = 400
+# Pages larger than this are not parsed (reason: too_large); Scrapy's DOWNLOAD_MAXSIZE cuts the download.
+EXTRACT_MAX_BYTES = 5 * 1024 * 1024
+
+# --- Politeness and crawling ---------------------------------------------------------------------
+ARCHIVE_CONTACT = _env("ARCHIVE_CONTACT", "https://github.com/newsarchive/newsarchive")
+USER_AGENT = f"newsarchive/0.1 (news archiver; +{ARCHIVE_CONTACT})"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"

@@ -17,7 +17,7 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
-    r"\s*(?:,|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\boch\b|\bog\b)\s*", re.I
+    r"\s*(?:,|、|，|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\boch\b|\bog\b)\s*", re.I
 )
 _EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -71,12 +71,21 @@ def _tidy_case(name: str) -> str:
     return name
 
 
+def _caseless(token: str) -> bool:
+    """Scripts without letter case (CJK, Arabic, Hebrew, ...) have no capitals to look for."""
+    return token[0].upper() == token[0].lower()
+
+
 def _looks_like_name(part: str) -> bool:
     tokens = part.split()
-    if not 2 <= len(tokens) <= 5 or not all(_NAME_TOKEN.match(t) for t in tokens):
+    if not all(_NAME_TOKEN.match(t) for t in tokens) or len(part) > 60:
+        return False
+    if tokens and all(_caseless(t) for t in tokens):
+        return 1 <= len(tokens) <= 4 and 2 <= len(part.replace(" ", "")) <= 12
+    if not 2 <= len(tokens) <= 5:
         return False
     capitalised = [t for t in tokens if t.lower() not in _LOWER_PARTICLES]
-    return bool(capitalised) and all(t[0].isupper() for t in capitalised) and len(part) <= 60
+    return bool(capitalised) and all(t[0].isupper() for t in capitalised)
 
 
 def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = ()) -> Byline:

@@ -77,11 +77,27 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 _EPOCH = re.compile(r"^\d{10}(\.\d+)?$")
-_YEAR_FIRST = re.compile(r"^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+_YEAR_FIRST = re.compile(r"(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
 # Two defaults that differ in every field: a field that differs between the two parses was absent.
 # They are naive on purpose: dateutil attaches a zone only when the string names one.
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)  # noqa: DTZ001
 _DEFAULT_B = datetime(2001, 2, 2, 13, 37, 59)  # noqa: DTZ001
+
+
+# "Published 9:05 a.m. ET | Updated 3:45 p.m. ET": what follows the marker is the modification time.
+_UPDATE_MARKER = re.compile(
+    r"\b(updated|last\s+updated|last\s+modified|modified|mis\s+à\s+jour|mise\s+à\s+jour|aktualisiert|"
+    r"actualizado|actualización|atualizado|atualização|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|更新)\b",
+    re.IGNORECASE,
+)
+
+
+def split_dateline(text: str) -> tuple[str, str | None]:
+    """Split a visible dateline into its publication part and its update part (if any)."""
+    match = _UPDATE_MARKER.search(text)
+    if match is None:
+        return text, None
+    return text[: match.start()], text[match.end() :]
 
 
 @dataclass(frozen=True)
@@ -114,7 +130,7 @@ def parse_date(raw: str, source: str, *, dayfirst: bool = True) -> ParsedDate | 
         moment = datetime.fromtimestamp(float(raw), tz=timezone.utc)
         return ParsedDate(raw, source, moment, "second")
     text = _english(raw)
-    if _YEAR_FIRST.match(text):
+    if _YEAR_FIRST.search(text):
         dayfirst = False  # ISO 8601 and its relatives: year, month, day
     try:
         first = dateutil_parser.parse(text, default=_DEFAULT_A, dayfirst=dayfirst, fuzzy=True, tzinfos=_ZONES)
@@ -129,6 +145,21 @@ def parse_date(raw: str, source: str, *, dayfirst: bool = True) -> ParsedDate | 
         return ParsedDate(raw, source, first.replace(hour=0, minute=0, second=0, tzinfo=None), "day")
     precision = "minute" if first.second != second.second else "second"
     return ParsedDate(raw, source, first.replace(microsecond=0), precision)
+
+
+def complete_with(candidate: ParsedDate | None, raw: str, source: str, dayfirst: bool) -> ParsedDate | None:
+    """Parse an update time such as "mis à jour à 17h30" that names no day: it takes ``candidate``'s day."""
+    parsed = parse_date(raw, source, dayfirst=dayfirst)
+    if parsed is not None or candidate is None:
+        return parsed
+    day = candidate.moment.strftime("%Y-%m-%d ")
+    parsed = parse_date(day + _english(raw), source, dayfirst=False)
+    if parsed is None or parsed.precision == "day":
+        return None
+    moment = parsed.moment
+    if moment.tzinfo is None and candidate.moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=candidate.moment.tzinfo)
+    return ParsedDate(raw, source, moment, parsed.precision)
 
 
 def page_zone(candidates: list[ParsedDate]) -> tzinfo | None:

@@ -69,6 +69,13 @@ _CREDIT_LINE = re.compile(
 )
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+::\s+")
 _MIN_PROSE_CHARS = 120
+# Chinese, Japanese and Korean say in one character what alphabetic scripts say in about three.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def text_length(text: str) -> int:
+    """Length in Latin-equivalent characters, so one threshold fits every script."""
+    return len(text) + 2 * len(_CJK.findall(text))
 
 
 @dataclass(frozen=True)
@@ -122,11 +129,13 @@ def _extract(
     site_name = _site_name(page)
     blocks, document = _body_blocks(tree, url, page)
     text = "\n\n".join(blocks)
-    if len(text) < options.min_chars:
+    if text_length(text) < options.min_chars:
         return Rejection("too_short", f"{len(text)} characters of text")
     if not _is_article(blocks, page):
         return Rejection("not_article", "no article prose")
     title, title_source = _title(page, site_name, document)
+    blocks = [b for b in blocks if b.casefold() != title.casefold()]
+    text = "\n\n".join(blocks)
     byline, authors_source = _authors(page, site_name, document)
     published, modified = _dates(page, fetched_at, _dayfirst(page))
     canonical = _canonical(page, url)
@@ -249,7 +258,7 @@ def _body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], An
 
 def _is_article(blocks: list[str], page: PageMetadata) -> bool:
     """Article prose, not a list of teasers or navigation that trafilatura returned for a non-article."""
-    prose = [b for b in blocks if len(b) >= _MIN_PROSE_CHARS and not b.startswith("- ")]
+    prose = [b for b in blocks if text_length(b) >= _MIN_PROSE_CHARS and not b.startswith("- ")]
     declared = bool(page.jsonld) or (page.first("og:type") or "").lower() == "article"
     return len(prose) >= (2 if declared else 3)
 
@@ -317,17 +326,20 @@ def _title(page: PageMetadata, site_name: str | None, document: Any) -> tuple[st
     headlines = _strings(page.article_values("headline"))
     declared = [t for t in (page.first("og:title", "twitter:title"), page.title_tag, *headlines) if t]
     folded = " ".join(declared).casefold()
-    for heading in page.headings:
-        if heading.casefold() in folded:
-            return heading, "h1"
+    site = (site_name or "").casefold()
+    for source, headings in (("h1", page.headings), ("h2", page.subheadings)):
+        for heading in headings:
+            if heading.casefold() in folded and heading.casefold() != site:
+                return heading, source
     if headlines:
         return " ".join(headlines[0].split()), "json-ld"
     domain_names = [site_name]
     for source, value in (("og:title", page.first("og:title", "twitter:title")), ("title", page.title_tag)):
         if value:
             return strip_site_name(value, domain_names), source
-    if page.headings:
-        return page.headings[0], "h1"
+    for heading in page.headings:
+        if heading.casefold() != site:
+            return heading, "h1"
     return (getattr(document, "title", None) or "").strip() or "(untitled)", "trafilatura"
 
 
@@ -380,29 +392,45 @@ def _dates(
                 found.append(candidate)
         return found
 
-    published = parsed(
-        [("json-ld", v) for v in page.article_values("datePublished")]
-        + [("json-ld:dateCreated", v) for v in page.article_values("dateCreated")]
-        + [
-            (f"meta:{n}", v)
-            for n in ("article:published_time", "og:article:published_time")
-            for v in page.meta.get(n, [])
-        ]
-        + [(f"meta:{n}", v) for n in ("datepublished",) for v in page.meta.get(n, [])]
-        + [(s, v) for s, v in page.times if s == "itemprop:datePublished"]
-        + [(f"meta:{n}", v) for n in meta_date_names("published") for v in page.meta.get(n, [])]
-        + [(s, v) for s, v in page.times if s.startswith("time")]
-        + [("dateline", v) for v in page.datelines]
+    visible_published: list[dates.ParsedDate] = []
+    visible_modified: list[dates.ParsedDate] = []
+    for line in page.datelines:
+        published_part, modified_part = dates.split_dateline(line)
+        found = dates.parse_date(published_part, "dateline", dayfirst=dayfirst)
+        if found:
+            visible_published.append(found)
+        if modified_part:
+            update = dates.complete_with(found, modified_part, "dateline:updated", dayfirst)
+            if update:
+                visible_modified.append(update)
+    published = (
+        parsed(
+            [("json-ld", v) for v in page.article_values("datePublished")]
+            + [("json-ld:dateCreated", v) for v in page.article_values("dateCreated")]
+            + [
+                (f"meta:{n}", v)
+                for n in ("article:published_time", "og:article:published_time")
+                for v in page.meta.get(n, [])
+            ]
+            + [(f"meta:{n}", v) for n in ("datepublished",) for v in page.meta.get(n, [])]
+            + [(s, v) for s, v in page.times if s == "itemprop:datePublished"]
+            + [(f"meta:{n}", v) for n in meta_date_names("published") for v in page.meta.get(n, [])]
+            + [(s, v) for s, v in page.times if s.startswith("time")]
+        )
+        + visible_published
     )
-    modified = parsed(
-        [("json-ld", v) for v in page.article_values("dateModified")]
-        + [
-            (f"meta:{n}", v)
-            for n in ("article:modified_time", "og:article:modified_time")
-            for v in page.meta.get(n, [])
-        ]
-        + [(s, v) for s, v in page.times if s == "itemprop:dateModified"]
-        + [(f"meta:{n}", v) for n in meta_date_names("modified") for v in page.meta.get(n, [])]
+    modified = (
+        parsed(
+            [("json-ld", v) for v in page.article_values("dateModified")]
+            + [
+                (f"meta:{n}", v)
+                for n in ("article:modified_time", "og:article:modified_time")
+                for v in page.meta.get(n, [])
+            ]
+            + [(s, v) for s, v in page.times if s == "itemprop:dateModified"]
+            + [(f"meta:{n}", v) for n in meta_date_names("modified") for v in page.meta.get(n, [])]
+        )
+        + visible_modified
     )
     zone = dates.page_zone(published + modified)
     return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)

@@ -99,6 +99,7 @@ class PageMetadata:
     meta: dict[str, list[str]] = field(default_factory=dict)  # name/property/itemprop -> contents
     title_tag: str | None = None
     headings: list[str] = field(default_factory=list)  # h1 texts outside chrome
+    subheadings: list[str] = field(default_factory=list)  # h2 texts outside chrome
     canonical: str | None = None
     lang: str | None = None
     times: list[tuple[str, str]] = field(default_factory=list)  # (source, raw) from <time>/itemprop
@@ -157,6 +158,7 @@ def read_metadata(tree: Any) -> PageMetadata:
     titles = tree.xpath("//title")
     page.title_tag = text_of(titles[0]) if titles else None
     page.headings = [t for h in tree.xpath("//h1") if not is_chrome(h) and (t := text_of(h))]
+    page.subheadings = [t for h in tree.xpath("//h2") if not is_chrome(h) and (t := text_of(h))]
     canonical = tree.xpath('//link[@rel="canonical"]/@href')
     page.canonical = canonical[0].strip() if canonical else None
     langs = tree.xpath("/html/@lang")
@@ -178,17 +180,28 @@ def read_metadata(tree: Any) -> PageMetadata:
                 page.datelines.append(text)
         if words & TAG_LIST_WORDS:
             page.tag_lists.extend(t for a in element.xpath(".//a") if (t := text_of(a)) and len(t) <= 60)
-        if words & BYLINE_WORDS and not is_chrome(element):
+        if words & BYLINE_WORDS and not is_chrome(element) and not _has_inner_byline(element):
             text = text_of(element)
             if 3 <= len(text) <= 160:
                 page.bylines.append(("byline", text))
+    # All rel=author / itemprop=author names of the page form one byline, ahead of the class-based ones.
+    marked: list[str] = []
     for element in tree.xpath('//*[@rel="author" or @itemprop="author"]'):
         if element.tag != "meta" and not is_chrome(element):
             name_elements = element.xpath('.//*[@itemprop="name"]')
             text = text_of(name_elements[0] if name_elements else element)
-            if text:
-                page.bylines.insert(0, (f"{(element.get('rel') and 'rel') or 'itemprop'}:author", text))
+            if text and text not in marked:
+                marked.append(text)
+    if marked:
+        page.bylines.insert(0, ("rel-or-itemprop:author", ", ".join(marked)))
     return page
+
+
+def _has_inner_byline(element: Any) -> bool:
+    """A byline block that wraps a narrower byline element (and the dateline) gives way to it."""
+    return any(
+        class_words(inner) & BYLINE_WORDS for inner in element.iterdescendants() if isinstance(inner.tag, str)
+    )
 
 
 def parse_html(markup: str) -> Any:

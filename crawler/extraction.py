@@ -67,7 +67,8 @@ _PRUNE_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "noscri
 _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+|\s+::\s+")
+_SEPARATOR = r"(?:[|\-–—:·•»]|::)"
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»]|::)\s+")  # no colon: headlines use it
 _MIN_PROSE_CHARS = 120
 # Chinese, Japanese and Korean say in one character what alphabetic scripts say in about three.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -123,8 +124,10 @@ def _extract(
         return Rejection("not_html", "binary content")
     _, markup = html_to_unicode(content_type or None, body)
     tree = parse_html(markup)
-    if tree is None or tree.find("body") is None:
+    if tree is None:
         return Rejection("unparseable", "no HTML document")
+    if tree.find("body") is None:
+        return Rejection("too_short", "0 characters of text")
     page = read_metadata(tree)
     site_name = _site_name(page)
     blocks, document = _body_blocks(tree, url, page)
@@ -301,25 +304,26 @@ def _title_remainder(page: PageMetadata) -> str | None:
     """In '<title>Headline | Site</title>', the part that is not the page's headline is the site."""
     if not page.title_tag or not page.headings:
         return None
-    parts = [p.strip() for p in _TITLE_SEPARATORS.split(page.title_tag) if p.strip()]
+    parts = [p.strip() for p in re.split(rf"\s*{_SEPARATOR}\s+", page.title_tag) if p.strip()]
     headline = page.headings[0].casefold()
     rest = [p for p in parts if p.casefold() != headline]
     return rest[-1] if len(parts) >= 2 and len(rest) == len(parts) - 1 else None
 
 
 def strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
-    """'Headline | Site' -> 'Headline'; keeps the title whole when no part is recognisably the site."""
-    parts = [p for p in _TITLE_SEPARATORS.split(title) if p.strip()]
-    if len(parts) < 2:
-        return title.strip()
-    names = {n.casefold() for n in site_names if n}
-    rest = [p for p in parts if p.casefold() not in names]
-    if len(rest) < len(parts) and rest:
-        return max(rest, key=len).strip() if len(rest) > 1 else rest[0].strip()
-    # No part names the site: the last (or first) short part is usually the site name.
-    if len(parts[-1]) < len(parts[0]):
-        return _TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0].strip()
-    return parts[-1].strip()
+    """'Headline | Site' or 'Site: Headline' -> 'Headline'. With no known site name, a shorter last part
+    after a separator is taken for the site; a colon alone never splits, headlines use it too."""
+    title = " ".join(title.split())
+    for name in (n for n in site_names if n):
+        site = re.escape(name)
+        for pattern in (rf"^{site}\s*{_SEPARATOR}\s*", rf"\s*{_SEPARATOR}\s*{site}$"):
+            stripped = re.sub(pattern, "", title, flags=re.IGNORECASE)
+            if stripped != title and stripped:
+                return stripped.strip()
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    if separators and len(title) - separators[-1].end() < separators[-1].start():
+        return title[: separators[-1].start()].strip()
+    return title
 
 
 def _title(page: PageMetadata, site_name: str | None, document: Any) -> tuple[str, str]:

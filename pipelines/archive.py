@@ -5,7 +5,8 @@ retries inside each attempt); a record that still cannot be written is kept in t
 delivered at the next chance: after the next successful write, at the end of the crawl, at the start
 of the next run. Nothing extracted is dropped, and the stats say what happened.
 
-Settings: ARCHIVE_URI, ARCHIVE_SPOOL_DIR, ARCHIVE_WRITE_THREADS, ARCHIVE_WRITE_ATTEMPTS, AWS_*.
+Settings: ARCHIVE_URI, ARCHIVE_SPOOL_DIR, ARCHIVE_WRITE_THREADS, ARCHIVE_WRITE_ATTEMPTS,
+ARCHIVE_WRITE_BACKOFF, AWS_*.
 """
 
 from __future__ import annotations
@@ -32,11 +33,14 @@ logger = logging.getLogger(__name__)
 
 
 class ArchivePipeline:
-    def __init__(self, store: ArchiveStore, spool: Spool, stats: Any, *, threads: int, attempts: int) -> None:
+    def __init__(
+        self, store: ArchiveStore, spool: Spool, stats: Any, *, threads: int, attempts: int, backoff: float
+    ) -> None:
         self.store = store
         self.spool = spool
         self.stats = stats
         self.attempts = attempts
+        self.backoff = backoff
         self.pool = ThreadPool(minthreads=1, maxthreads=threads, name="archive-writer")
         self._spool_lock = threading.Lock()
 
@@ -45,6 +49,9 @@ class ArchivePipeline:
         settings = crawler.settings
         threads = settings.getint("ARCHIVE_WRITE_THREADS")
         attempts = settings.getint("ARCHIVE_WRITE_ATTEMPTS")
+        backoff = settings.getfloat("ARCHIVE_WRITE_BACKOFF")
+        if backoff < 0:
+            raise SettingError(f"ARCHIVE_WRITE_BACKOFF={backoff}: must not be negative")
         if threads < 1:
             raise SettingError(f"ARCHIVE_WRITE_THREADS={threads}: must be at least 1")
         if attempts < 1:
@@ -52,7 +59,7 @@ class ArchivePipeline:
         store = open_store(settings.get("ARCHIVE_URI"), settings)
         store.check()
         spool = Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
-        return cls(store, spool, crawler.stats, threads=threads, attempts=attempts)
+        return cls(store, spool, crawler.stats, threads=threads, attempts=attempts, backoff=backoff)
 
     def _in_thread(self, function: Any, *args: Any) -> Any:
         return maybe_deferred_to_future(deferToThreadPool(reactor, self.pool, function, *args))
@@ -94,9 +101,7 @@ class ArchivePipeline:
                 if not exc.retryable or attempt == self.attempts:
                     raise
                 self.stats.inc_value(names.STORE_RETRIES)
-                time.sleep(
-                    min(0.5 * 2 ** (attempt - 1), 8.0)
-                )  # backoff between attempts, not synchronisation
+                time.sleep(min(self.backoff * 2 ** (attempt - 1), 8.0))
 
     def _store_or_spool(self, key: str, data: bytes) -> str:
         try:

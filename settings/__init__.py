@@ -33,6 +33,8 @@ ARCHIVE_SPOOL_DIR = _env(
 ARCHIVE_WRITE_THREADS = 4
 # Attempts per record (botocore's own retries happen inside each attempt) before it is spooled.
 ARCHIVE_WRITE_ATTEMPTS = 3
+# Seconds before the second attempt; each further attempt waits twice as long (at most 8 s).
+ARCHIVE_WRITE_BACKOFF = 0.5
 # Names this run in records and logs; Scrapyd passes its job id in SCRAPY_JOB. Empty: generated per run.
 ARCHIVE_JOB_ID = _env("ARCHIVE_JOB_ID", _env("SCRAPY_JOB", ""))
 ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 500}

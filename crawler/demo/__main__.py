@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     site = _serve(args.port)
     try:
-        print(f"Serving the sample news site at {site.url}/")
+        print(f"Serving the sample news site at {site.url}/", flush=True)
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as urls:
             urls.write("".join(f"{site.url}{path}\n" for path in site_pages()))
         command = [

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.errors import SettingError, StorageError, StorageUnavailable
+from pipelines.stores import LocalStore, S3Store, open_store
+from tests.conftest import S3_CREDENTIALS, S3Server
+
+KEY = "records/date=2026-11-25/domain=news.example.com/0123456789abcdef0123456789abcdef-0011223344556677.json"
+
+
+def s3_settings(s3_server: S3Server, **extra: str) -> Settings:
+    return Settings(
+        {
+            "AWS_ENDPOINT_URL": s3_server.endpoint,
+            "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            "AWS_REGION_NAME": "us-east-1",
+            "AWS_MAX_ATTEMPTS": 1,
+            **extra,
+        }
+    )
+
+
+def test_local_store_writes_whole_files_and_leaves_no_temporary(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "archive")
+    store.check()
+    store.put(KEY, b'{"a": 1}\n')
+    assert (tmp_path / "archive" / KEY).read_bytes() == b'{"a": 1}\n'
+    assert [p.name for p in (tmp_path / "archive").rglob("*") if p.is_file()] == [Path(KEY).name]
+
+
+@pytest.mark.parametrize("key", ["../escape.json", "records/../../escape.json", "/etc/escape.json"])
+def test_local_store_refuses_keys_that_leave_the_archive(tmp_path: Path, key: str) -> None:
+    with pytest.raises(StorageError, match="escapes the archive"):
+        LocalStore(tmp_path / "archive").put(key, b"{}")
+
+
+def test_local_store_reports_an_archive_it_cannot_create(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    with pytest.raises(StorageUnavailable) as caught:
+        LocalStore(tmp_path / "file" / "archive").check()
+    assert (
+        str(caught.value)
+        == f"ARCHIVE_URI='{(tmp_path / 'file' / 'archive').as_uri()}': cannot write: Not a directory"
+    )
+
+
+@pytest.mark.parametrize(
+    ("uri", "kind"),
+    [("./archive", LocalStore), ("/tmp/archive", LocalStore), ("file:///tmp/archive", LocalStore)],
+)
+def test_open_store_understands_paths_and_file_uris(uri: str, kind: type) -> None:
+    assert isinstance(open_store(uri, Settings()), kind)
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        ("s4://bucket/news", "ARCHIVE_URI='s4://bucket/news': scheme must be file or s3"),
+        ("http://example.com/archive", "ARCHIVE_URI='http://example.com/archive': scheme must be file or s3"),
+        ("s3:///news", "ARCHIVE_URI='s3:///news': no bucket name (expected s3://bucket/prefix)"),
+        ("", "ARCHIVE_URI is empty: give a directory, file:// URI or s3://bucket/prefix"),
+    ],
+)
+def test_open_store_rejects_bad_uris(uri: str, message: str) -> None:
+    with pytest.raises(SettingError) as caught:
+        open_store(uri, Settings())
+    assert str(caught.value) == message
+
+
+def test_s3_store_puts_one_object_with_a_verified_checksum(s3_server: S3Server, bucket: str) -> None:
+    store = open_store(f"s3://{bucket}/news/", s3_settings(s3_server))
+    assert isinstance(store, S3Store) and store.uri == f"s3://{bucket}/news"
+    store.check()
+    store.put(KEY, b'{"a": 1}\n')
+    client = s3_server.client()
+    head = client.head_object(Bucket=bucket, Key=f"news/{KEY}", ChecksumMode="ENABLED")
+    assert head["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(b'{"a": 1}\n').digest()).decode()
+    assert head["ContentType"] == "application/json; charset=utf-8"
+    assert s3_server.objects(bucket) == {f"news/{KEY}": b'{"a": 1}\n'}
+
+
+def test_s3_store_reports_a_missing_bucket(s3_server: S3Server) -> None:
+    with pytest.raises(StorageUnavailable) as caught:
+        open_store("s3://no-such-bucket/news", s3_settings(s3_server)).check()
+    assert str(caught.value) == "ARCHIVE_URI='s3://no-such-bucket/news': bucket does not exist"
+
+
+def test_s3_store_reports_an_unreachable_endpoint(unused_port: int) -> None:
+    settings = s3_settings(S3Server(f"http://127.0.0.1:{unused_port}"))
+    with pytest.raises(StorageUnavailable) as caught:
+        open_store("s3://bucket/news", settings).check()
+    assert (
+        str(caught.value)
+        == "ARCHIVE_URI='s3://bucket/news': cannot connect to the S3 endpoint (EndpointConnectionError)"
+    )
+
+
+def test_s3_write_to_a_vanished_bucket_is_a_permanent_error(s3_server: S3Server) -> None:
+    store = open_store("s3://vanished/news", s3_settings(s3_server))
+    with pytest.raises(StorageError) as caught:
+        store.put(KEY, b"{}")
+    assert (str(caught.value), caught.value.retryable) == ("bucket does not exist", False)

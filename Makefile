@@ -30,5 +30,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Extraction quality against a folder of pages with expected text, e.g.
+#   make bench-quality DATA=../shared/datasets/article-extraction-benchmark
+bench-quality: $(STAMP)
+	@test -n "$(DATA)" || { echo "usage: make bench-quality DATA=path/to/article-extraction-benchmark"; exit 2; }
+	$(BIN)/python tests/benchmarks/quality.py $(DATA) $(ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

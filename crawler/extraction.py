@@ -27,6 +27,7 @@ from crawler.bylines import Byline, parse_bylines
 from crawler.metadata import (
     BYLINE_WORDS,
     CHROME_WORDS,
+    CONTENT_WORDS,
     PageMetadata,
     class_words,
     is_chrome,
@@ -36,7 +37,7 @@ from crawler.metadata import (
     text_of,
 )
 from crawler.record import Article, Extractor, PageDate
-from crawler.urls import is_http_url, same_site
+from crawler.urls import is_http_url, looks_like_listing, same_site
 
 logger = logging.getLogger(__name__)
 
@@ -134,13 +135,13 @@ def _extract(
     text = "\n\n".join(blocks)
     if text_length(text) < options.min_chars:
         return Rejection("too_short", f"{len(text)} characters of text")
-    if not _is_article(blocks, page):
+    published, modified = _dates(page, fetched_at, _dayfirst(page))
+    if not _is_article(blocks, page, url, published is not None):
         return Rejection("not_article", "no article prose")
     title, title_source = _title(page, site_name, document)
     blocks = [b for b in blocks if b.casefold() != title.casefold()]
     text = "\n\n".join(blocks)
     byline, authors_source = _authors(page, site_name, document)
-    published, modified = _dates(page, fetched_at, _dayfirst(page))
     canonical = _canonical(page, url)
     sources = {"title": title_source, "authors": authors_source}
     if published:
@@ -178,7 +179,8 @@ def _prune(tree: Any) -> Any:
     for element in list(body.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue
-        if element.tag in _PRUNE_TAGS or class_words(element) & _PRUNE_WORDS:
+        words = class_words(element)
+        if element.tag in _PRUNE_TAGS or (words & _PRUNE_WORDS and not words & CONTENT_WORDS):
             # Never drop a container that holds the headline or most of the page: a wrapper class
             # like "main has-sidebar" must not take the article with it.
             if element.xpath(".//h1") or len(text_of(element)) > 0.4 * total:
@@ -208,7 +210,24 @@ def _block_text(element: Any) -> str:
             cells = [" ".join("".join(cell.itertext()).split()) for cell in row.iter("cell")]
             rows.append(" | ".join(c for c in cells if c))
         return "\n".join(r for r in rows if r)
-    return " ".join("".join(element.itertext()).split())
+    return _inline_text(element)
+
+
+def _inline_text(element: Any) -> str:
+    """Text of a block with its <lb/> line breaks kept: paragraphs set with <br> stay apart."""
+    lines, current = [], [element.text or ""]
+    for child in element:
+        if not isinstance(child.tag, str):  # comments and processing instructions
+            current.append(child.tail or "")
+            continue
+        if child.tag == "lb":
+            lines.append("".join(current))
+            current = []
+        else:
+            current.append("".join(child.itertext()))
+        current.append(child.tail or "")
+    lines.append("".join(current))
+    return "\n".join(joined for line in lines if (joined := " ".join(line.split())))
 
 
 def _lead(tree: Any, blocks: list[str], headline: str | None) -> str | None:
@@ -259,11 +278,22 @@ def _body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], An
     return blocks, document
 
 
-def _is_article(blocks: list[str], page: PageMetadata) -> bool:
-    """Article prose, not a list of teasers or navigation that trafilatura returned for a non-article."""
+def _is_article(blocks: list[str], page: PageMetadata, url: str, dated: bool) -> bool:
+    """Article prose, not teasers or navigation that trafilatura returned for a non-article.
+
+    The page's own declaration (JSON-LD type, og:type) and a publication date count for most; a page
+    that says nothing about itself needs prose to dominate and a URL that is not a listing's.
+    """
     prose = [b for b in blocks if text_length(b) >= _MIN_PROSE_CHARS and not b.startswith("- ")]
-    declared = bool(page.jsonld) or (page.first("og:type") or "").lower() == "article"
-    return len(prose) >= (2 if declared else 3)
+    if not prose:
+        return False
+    og_type = (page.first("og:type") or "").lower()
+    if page.jsonld or og_type == "article" or dated:
+        return True
+    share = sum(map(text_length, prose)) / max(1, sum(map(text_length, blocks)))
+    if og_type and og_type != "article":  # website, video.other, profile: the page says what it is
+        return len(prose) >= 3 and share >= 0.6
+    return share >= 0.5 and not looks_like_listing(url)
 
 
 # --- metadata fields -----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import html as lxml_html
+from trafilatura.utils import load_html
 
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -27,7 +27,7 @@ _WORDS_COMMENTS = (
     "comment comments disqus kommentar kommentare commentaire commentaires comentarios commenti reacties"
 )
 _WORDS_RELATED = (
-    "related recommended recommendations outbrain taboola more teasers verwandt weitere thema aussi "
+    "related recommended recommendations outbrain taboola teasers verwandt weitere thema aussi "
     "relacionados relacionadas correlati gerelateerd"
 )
 _WORDS_TAGS = "tags tag taglist keywords schlagworte schlagwoerter schlagwörter stichworte etiquetas motscles"
@@ -69,7 +69,23 @@ _DATELINE_WORDS = {
     "date", "dateline", "time", "timestamp", "published", "pubdate", "posted", "meta", "byline", "info",
     "datum", "zeit", "fecha", "heure", "data",
 }  # fmt: skip
-BYLINE_WORDS = {"byline", "author", "authors", "writer", "autor", "autorin", "auteur", "autore", "by"}
+BYLINE_WORDS = {"byline", "author", "authors", "writer", "autor", "autorin", "auteur", "autore"}
+
+
+# Words of containers that hold the article: "content-with-sidebar" or "entry-content-read-more" is a
+# layout wrapper around the story, not a sidebar.
+CONTENT_WORDS = {
+    "content",
+    "article",
+    "story",
+    "body",
+    "main",
+    "post",
+    "entry",
+    "text",
+    "artikel",
+    "articulo",
+}
 
 
 def class_words(element: Any) -> set[str]:
@@ -205,12 +221,9 @@ def _has_inner_byline(element: Any) -> bool:
 
 
 def parse_html(markup: str) -> Any:
-    """Parse HTML with lxml; None when there is no document to speak of."""
-    try:
-        tree = lxml_html.document_fromstring(markup)
-    except (ValueError, lxml_html.etree.ParserError):
-        return None
-    return tree
+    """Parse HTML once, as trafilatura does (its parser options matter for what it finds), so the
+    metadata readers and the body extraction share one tree; None when there is no document."""
+    return load_html(markup)
 
 
 def meta_date_names(kind: str) -> tuple[str, ...]:

@@ -80,6 +80,23 @@ def same_site(a: str, b: str) -> bool:
     return host(a) == host(b) != ""
 
 
+# Path segments of listing pages: tag, section, author and search pages are not articles.
+_LISTING_SEGMENTS = {
+    "tag", "tags", "topic", "topics", "category", "categories", "section", "sections", "author",
+    "authors", "search", "archive", "archives", "page", "thema", "themen", "rubrik", "ressort",
+    "schlagwort", "categorie", "rubrique", "etiqueta", "categoria", "tema",
+}  # fmt: skip
+
+
+def looks_like_listing(url: str) -> bool:
+    """True for front pages and tag, section, author or search pages, judged by the URL alone."""
+    path = urlsplit(url).path.lower()
+    segments = [s for s in path.split("/") if s]
+    if not segments or segments[-1] in ("index.html", "index.htm", "index.php", "default.aspx"):
+        return True
+    return any(s in _LISTING_SEGMENTS for s in segments[:-1]) or segments[-1] in ("search", "search.html")
+
+
 def record_id(canonical_url: str) -> str:
     """Stable id of an article: the first 128 bits of the SHA-256 of its canonical URL, in hex."""
     return hashlib.sha256(canonicalize(canonical_url).encode("utf-8")).hexdigest()[:32]

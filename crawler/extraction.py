@@ -59,11 +59,25 @@ _LEAD_WORDS = {
     "excerpt", "strapline", "abstract", "chapeau", "sapo", "vorspann", "entradilla", "bajada",
     "sottotitolo", "description", "subhead", "teaser", "kurztext", "chapo",
 }  # fmt: skip
+_NOT_LEAD_WORDS = BYLINE_WORDS | {
+    "bio",
+    "biography",
+    "profile",
+    "caption",
+    "credit",
+    "photo",
+    "image",
+    "video",
+}
 # Parts pruned before trafilatura sees the page: the chrome, plus bylines and datelines, whose
 # text is metadata, not article text.
 _PRUNE_WORDS = (
     CHROME_WORDS | BYLINE_WORDS | {"dateline", "datum", "kicker", "dachzeile", "overline", "eyebrow"}
 )
+# Words that mark a subscription prompt when the element is short, but wrap the whole (paywalled)
+# article when it is long.
+_SHORT_ONLY_WORDS = {"paywall", "premium", "abo", "subscriber"}
+_SHORT_ONLY_CHARS = 400
 _PRUNE_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "noscript"}
 _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
@@ -180,7 +194,8 @@ def _prune(tree: Any) -> Any:
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue
         words = class_words(element)
-        if element.tag in _PRUNE_TAGS or (words & _PRUNE_WORDS and not words & CONTENT_WORDS):
+        short_prompt = bool(words & _SHORT_ONLY_WORDS) and len(text_of(element)) < _SHORT_ONLY_CHARS
+        if element.tag in _PRUNE_TAGS or short_prompt or (words & _PRUNE_WORDS and not words & CONTENT_WORDS):
             # Never drop a container that holds the headline or most of the page: a wrapper class
             # like "main has-sidebar" must not take the article with it.
             if element.xpath(".//h1") or len(text_of(element)) > 0.4 * total:
@@ -230,23 +245,36 @@ def _inline_text(element: Any) -> str:
     return "\n".join(joined for line in lines if (joined := " ".join(line.split())))
 
 
-def _lead(tree: Any, blocks: list[str], headline: str | None) -> str | None:
-    """A standfirst that trafilatura left out, typically in the header above the body container."""
-    known = {b.casefold() for b in blocks}
-    joined = " ".join(known)
-    for element in tree.xpath("//body//*[@class or @id or @itemprop]"):
-        if element.tag in ("meta", "script", "style", "a", "span", "img", "li") or is_chrome(element):
+def _lead(tree: Any, blocks: list[str], headline: Any) -> str | None:
+    """A standfirst that trafilatura left out: marked as a lead, after the headline, before the body.
+
+    It must come after the headline element in document order and hold prose only (no scripts,
+    forms or nested paragraphs), and never sit in chrome, a byline or an author's biography.
+    """
+    if headline is None:
+        return None
+    known = " ".join(b.casefold() for b in blocks)
+    first_block = blocks[0].casefold()[:60] if blocks else None
+    for candidate in headline.xpath("following::*[position() <= 300]"):
+        text = text_of(candidate)
+        if first_block and first_block in text.casefold():
+            return None  # reached the body: no lead outside it
+        words = class_words(candidate)
+        if not (words & _LEAD_WORDS or candidate.get("itemprop") == "description"):
             continue
-        if element.xpath("ancestor::a or ancestor::li"):
+        if words & _NOT_LEAD_WORDS or candidate.tag in ("a", "li", "img", "figure", "figcaption"):
             continue
-        if not (class_words(element) & _LEAD_WORDS or element.get("itemprop") == "description"):
+        if is_chrome(candidate) or candidate.xpath(".//script | .//style | .//form | .//p//p | .//li"):
             continue
-        text = text_of(element)
-        if not 40 <= len(text) <= 1000 or (headline and text.casefold() == headline.casefold()):
-            continue
-        if text.casefold() in known or text.casefold() in joined:
-            return None
-        return text
+        if 40 <= len(text) <= 600 and text.casefold() not in known:
+            return text
+    return None
+
+
+def _headline_element(tree: Any) -> Any:
+    for heading in tree.iter("h1"):
+        if not is_chrome(heading) and text_of(heading):
+            return heading
     return None
 
 
@@ -272,7 +300,7 @@ def _body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], An
         if not text or folded in chrome or folded in headings or _CREDIT_LINE.match(text):
             continue
         blocks.append(text)
-    lead = _lead(tree, blocks, page.headings[0] if page.headings else None)
+    lead = _lead(tree, blocks, _headline_element(tree))
     if lead:
         blocks.insert(0, lead)
     return blocks, document

@@ -33,11 +33,11 @@ _WORDS_RELATED = (
 _WORDS_TAGS = "tags tag taglist keywords schlagworte schlagwoerter schlagwörter stichworte etiquetas motscles"
 _WORDS_POPULAR = "popular trending mostread most meistgelesen populaires leidas"
 _WORDS_PROMO = (
-    "newsletter subscribe signup promo advert advertisement ads sponsored paywall anzeige werbung "
+    "newsletter subscribe signup promo advert advertisement ads sponsored anzeige werbung "
     "publicite publicidad pubblicita advertentie"
 )
 _WORDS_SITE = (
-    "cookie cookies consent gdpr cmp radio player listen breadcrumb breadcrumbs footer nav navigation "
+    "cookie cookies consent gdpr cmp radio listen breadcrumb breadcrumbs footer nav navigation "
     "menu sidebar toolbar"
 )
 _WORDS_MEDIA = "caption figcaption credit credits bildunterschrift legende"

@@ -145,17 +145,17 @@ def _extract(
         return Rejection("too_short", "0 characters of text")
     page = read_metadata(tree)
     site_name = _site_name(page)
-    blocks, document = _body_blocks(tree, url, page)
+    blocks = _body_blocks(tree, url, page)
     text = "\n\n".join(blocks)
     if text_length(text) < options.min_chars:
         return Rejection("too_short", f"{len(text)} characters of text")
     published, modified = _dates(page, fetched_at, _dayfirst(page))
     if not _is_article(blocks, page, url, published is not None):
         return Rejection("not_article", "no article prose")
-    title, title_source = _title(page, site_name, document)
-    blocks = [b for b in blocks if b.casefold() != title.casefold()]
+    title, title_source = _title(page, site_name)
+    blocks = [b for b in blocks if title is None or b.casefold() != title.casefold()]
     text = "\n\n".join(blocks)
-    byline, authors_source = _authors(page, site_name, document)
+    byline, authors_source = _authors(page, site_name)
     canonical = _canonical(page, url)
     sources = {"title": title_source, "authors": authors_source}
     if published:
@@ -175,7 +175,7 @@ def _extract(
             *_strings(page.article_values("description")),
         ),
         site_name=site_name,
-        tags=_tags(page, document),
+        tags=_tags(page),
         image=_image(page, url),
         canonical_url=canonical,
         sources=sources,
@@ -278,17 +278,17 @@ def _headline_element(tree: Any) -> Any:
     return None
 
 
-def _body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], Any]:
+def _body_blocks(tree: Any, url: str, page: PageMetadata) -> list[str]:
     document = trafilatura.bare_extraction(
         _prune(tree),
         url=url,
         include_comments=False,
         include_tables=True,
-        with_metadata=True,
+        with_metadata=False,
         output_format="python",
     )
     if not isinstance(document, trafilatura.settings.Document) or document.body is None:
-        return [], document
+        return []
     chrome = _chrome_texts(tree)
     chrome.update(t.casefold() for t in page.datelines)
     chrome.update(t.casefold() for _, t in page.bylines)
@@ -303,7 +303,7 @@ def _body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], An
     lead = _lead(tree, blocks, _headline_element(tree))
     if lead:
         blocks.insert(0, lead)
-    return blocks, document
+    return blocks
 
 
 def _is_article(blocks: list[str], page: PageMetadata, url: str, dated: bool) -> bool:
@@ -384,7 +384,7 @@ def strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     return title
 
 
-def _title(page: PageMetadata, site_name: str | None, document: Any) -> tuple[str, str]:
+def _title(page: PageMetadata, site_name: str | None) -> tuple[str | None, str]:
     headlines = _strings(page.article_values("headline"))
     declared = [t for t in (page.first("og:title", "twitter:title"), page.title_tag, *headlines) if t]
     folded = " ".join(declared).casefold()
@@ -402,10 +402,10 @@ def _title(page: PageMetadata, site_name: str | None, document: Any) -> tuple[st
     for heading in page.headings:
         if heading.casefold() != site:
             return heading, "h1"
-    return (getattr(document, "title", None) or "").strip() or "(untitled)", "trafilatura"
+    return None, "none"
 
 
-def _authors(page: PageMetadata, site_name: str | None, document: Any) -> tuple[Byline, str]:
+def _authors(page: PageMetadata, site_name: str | None) -> tuple[Byline, str]:
     sites = [s for s in (site_name,) if s]
     agencies: list[str] = []
     candidates: list[tuple[str, list[str]]] = []
@@ -424,8 +424,6 @@ def _authors(page: PageMetadata, site_name: str | None, document: Any) -> tuple[
     if meta_author:
         candidates.append(("meta", [meta_author]))
     candidates.extend((source, [raw]) for source, raw in page.bylines)
-    if getattr(document, "author", None):
-        candidates.append(("trafilatura", [document.author]))
     for source, values in candidates:
         byline = parse_bylines(values, site_names=sites)
         agencies.extend(a for a in byline.agencies if a not in agencies)
@@ -520,7 +518,7 @@ def _language(page: PageMetadata, headers: Mapping[str, str]) -> str | None:
     return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
 
 
-def _tags(page: PageMetadata, document: Any) -> list[str]:
+def _tags(page: PageMetadata) -> list[str]:
     values = page.meta.get("article:tag", [])
     if not values:
         keywords = _strings(page.article_values("keywords"))

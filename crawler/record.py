@@ -59,7 +59,7 @@ class Extractor:
 class Article:
     """What extraction makes of one page; the spider adds where and when it was fetched."""
 
-    title: str
+    title: str | None
     text: str
     authors: list[str]
     agencies: list[str]
@@ -83,7 +83,7 @@ class ArticleRecord:
     requested_url: str
     canonical_url: str
     domain: str
-    title: str
+    title: str | None  # None only when the page names no headline anywhere
     text: str
     authors: list[str]
     agencies: list[str]
@@ -124,9 +124,9 @@ def normalize_text(text: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def content_sha256(title: str, text: str) -> str:
+def content_sha256(title: str | None, text: str) -> str:
     """Hash of what a reader sees: a change of markup or chrome alone does not make a new version."""
-    payload = normalize_text(title) + "\n\n" + normalize_text(text)
+    payload = normalize_text(title or "") + "\n\n" + normalize_text(text)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

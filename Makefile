@@ -35,6 +35,7 @@ pytest: $(STAMP)
 bench-quality: $(STAMP)
 	@test -n "$(DATA)" || { echo "usage: make bench-quality DATA=path/to/article-extraction-benchmark"; exit 2; }
 	$(BIN)/python tests/benchmarks/quality.py $(DATA) $(ARGS)
+	$(BIN)/python tests/benchmarks/metadata.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

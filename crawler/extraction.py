@@ -79,6 +79,16 @@ _PRUNE_WORDS = (
 _SHORT_ONLY_WORDS = {"paywall", "premium", "abo", "subscriber"}
 _SHORT_ONLY_CHARS = 400
 _PRUNE_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "noscript"}
+# Lines that point away from the story or ask something of the reader, in the languages of our sources.
+_BOILERPLATE_LINE = re.compile(
+    r"^(read more|see more|more:|related:|related (stories|articles|coverage)|don'?t miss|you may also like|"
+    r"recommended( for you)?|also read|watch:|click here|sign up|subscribe|follow us|share this|"
+    r"tell us what you think|comments?$|advertisement$|an error has occurred|order reprints|"
+    r"lesen sie auch|mehr zum thema|weiterlesen|lire aussi|à lire aussi|leia também|lee también|"
+    r"leggi anche|lees ook|czytaj też)",
+    re.IGNORECASE,
+)
+_BARE_URL = re.compile(r"^(https?://|www\.)\S+$")
 _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
 )
@@ -215,10 +225,28 @@ def _chrome_texts(tree: Any) -> set[str]:
     return texts
 
 
-def _block_text(element: Any) -> str:
+def _link_lists(tree: Any) -> set[str]:
+    """Items of lists made of links (related stories, "more from", menus): never article text."""
+    items: set[str] = set()
+    for listing in tree.iter("ul", "ol"):
+        text = text_of(listing)
+        linked = sum(len(text_of(a)) for a in listing.iter("a"))
+        if text and linked >= 0.7 * len(text):
+            items.update(t.casefold() for li in listing.iter("li") if (t := text_of(li)))
+    return items
+
+
+def _is_boilerplate(text: str) -> bool:
+    if _BOILERPLATE_LINE.match(text) or _BARE_URL.match(text) or _CREDIT_LINE.match(text):
+        return True
+    # A lone dateline ("Updated at 1:23 p.m.", "Nov. 20, 2019") is metadata, not a paragraph.
+    return len(text) <= 60 and dates.parse_date(text, "body") is not None and len(text.split()) <= 8
+
+
+def _block_text(element: Any, link_items: set[str]) -> str:
     if element.tag in ("list",):
         items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
-        return "\n".join(f"- {item}" for item in items if item)
+        return "\n".join(f"- {item}" for item in items if item and item.casefold() not in link_items)
     if element.tag == "table":
         rows = []
         for row in element.iter("row"):
@@ -290,14 +318,15 @@ def _body_blocks(tree: Any, url: str, page: PageMetadata) -> list[str]:
     if not isinstance(document, trafilatura.settings.Document) or document.body is None:
         return []
     chrome = _chrome_texts(tree)
+    link_items = _link_lists(tree)
     chrome.update(t.casefold() for t in page.datelines)
     chrome.update(t.casefold() for _, t in page.bylines)
     headings = {h.casefold() for h in page.headings}
     blocks = []
     for element in document.body:
-        text = _block_text(element)
+        text = _block_text(element, link_items)
         folded = text.casefold()
-        if not text or folded in chrome or folded in headings or _CREDIT_LINE.match(text):
+        if not text or folded in chrome or folded in headings or _is_boilerplate(text):
             continue
         blocks.append(text)
     lead = _lead(tree, blocks, _headline_element(tree))

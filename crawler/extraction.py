@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
@@ -243,6 +243,17 @@ def _is_boilerplate(text: str) -> bool:
     return len(text) <= 60 and dates.parse_date(text, "body") is not None and len(text.split()) <= 8
 
 
+def _raw_blocks(body: Any, link_items: set[str]) -> Iterator[str]:
+    """The blocks of trafilatura's body in order; text between elements (tails) is a block too."""
+    if body.text and body.text.strip():
+        yield " ".join(body.text.split())
+    for element in body:
+        if isinstance(element.tag, str):
+            yield _block_text(element, link_items)
+        if element.tail and element.tail.strip():
+            yield " ".join(element.tail.split())
+
+
 def _block_text(element: Any, link_items: set[str]) -> str:
     if element.tag in ("list",):
         items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
@@ -323,8 +334,7 @@ def _body_blocks(tree: Any, url: str, page: PageMetadata) -> list[str]:
     chrome.update(t.casefold() for _, t in page.bylines)
     headings = {h.casefold() for h in page.headings}
     blocks = []
-    for element in document.body:
-        text = _block_text(element, link_items)
+    for text in _raw_blocks(document.body, link_items):
         folded = text.casefold()
         if not text or folded in chrome or folded in headings or _is_boilerplate(text):
             continue

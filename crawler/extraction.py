@@ -88,6 +88,12 @@ _BOILERPLATE_LINE = re.compile(
     r"leggi anche|lees ook|czytaj też)",
     re.IGNORECASE,
 )
+# "Updated at 1:23 p.m.", "Published 14:30": a time stamp line, not a paragraph.
+_STAMP_LINE = re.compile(
+    r"^(updated|last updated|published|first published|posted|aktualisiert|veröffentlicht|stand|"
+    r"mis à jour|publié|actualizado|publicado|atualizado|aggiornato|pubblicato|bijgewerkt)\b[^.!?]{0,60}\d",
+    re.IGNORECASE,
+)
 _BARE_URL = re.compile(r"^(https?://|www\.)\S+$")
 _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
@@ -240,6 +246,8 @@ def _is_boilerplate(text: str) -> bool:
     if _BOILERPLATE_LINE.match(text) or _BARE_URL.match(text) or _CREDIT_LINE.match(text):
         return True
     # A lone dateline ("Updated at 1:23 p.m.", "Nov. 20, 2019") is metadata, not a paragraph.
+    if len(text) <= 80 and _STAMP_LINE.match(text):
+        return True
     return len(text) <= 60 and dates.parse_date(text, "body") is not None and len(text.split()) <= 8
 
 

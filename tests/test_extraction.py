@@ -153,3 +153,102 @@ def test_site_names_are_stripped_from_titles(title: str, expected: str) -> None:
 def test_extraction_never_raises_on_garbage() -> None:
     garbage = gzip.compress(b"<html>" * 1000)[:500] + b"<div>" * 5000 + b"\x00\xff" * 100
     assert isinstance(run(garbage), Rejection)
+
+
+PARAGRAPHS = [
+    "The harbour authority confirmed on Tuesday that the eastern breakwater will be rebuilt over the next "
+    "two years, after storms last winter opened a gap of almost forty metres in the old stone wall.",
+    "Engineers from the port's own maintenance team surveyed the damage in February and found that the "
+    "foundations had shifted far more than the original inspection in the autumn had suggested.",
+    "Fishing crews who use the inner basin said they welcomed the decision but asked for the work to be "
+    "scheduled outside the herring season, when the harbour is at its busiest and berths are scarce.",
+]
+
+
+def page(body: str, head: str = "") -> bytes:
+    """A news page with a headline, the given body markup and the given extra head markup."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Breakwater to be rebuilt | Harbour Courier</title>"
+        "<meta property='og:type' content='article'>"
+        f"{head}</head><body><header><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></header>"
+        f"<main><article><h1>Breakwater to be rebuilt</h1>{body}</article></main>"
+        "<footer>© Harbour Courier</footer></body></html>"
+    ).encode()
+
+
+def body_blocks(markup: str, **kwargs: str) -> list[str]:
+    result = extract(
+        page(markup, **kwargs), "https://news.example.com/2024/05/01/breakwater.html", HTML, FETCHED
+    )
+    assert isinstance(result, Article), result
+    return result.text.split("\n\n")
+
+
+PARAS = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+
+
+@pytest.mark.parametrize(
+    "noise",
+    [
+        "<p>READ MORE: Ferry timetable cut for the winter months</p>",
+        "<p>Don't miss: our guide to the harbour festival</p>",
+        "<p>https://news.example.com/2024/05/01/breakwater.html</p>",
+        "<p>Updated at 1:23 p.m.</p>",
+        "<p>Photo: Jane Roe / Harbour Courier</p>",
+        "<p>Lesen Sie auch: Neue Fähre für die Insel</p>",
+    ],
+)
+def test_lines_that_point_away_from_the_story_are_dropped(noise: str) -> None:
+    assert body_blocks(PARAS.replace("</p><p>", f"</p>{noise}<p>", 1)) == PARAGRAPHS
+
+
+def test_lists_made_of_links_are_dropped_and_real_lists_kept() -> None:
+    links = "<ul><li><a href='/a'>Ferry timetable cut</a></li><li><a href='/b'>Bridge reopens</a></li></ul>"
+    facts = "<ul><li>Length of the gap: 40 metres</li><li>Cost: 12 million euros</li></ul>"
+    blocks = body_blocks(PARAS + links + facts)
+    assert blocks == [*PARAGRAPHS, "- Length of the gap: 40 metres\n- Cost: 12 million euros"]
+
+
+def test_paragraphs_set_with_line_breaks_stay_apart() -> None:
+    blocks = body_blocks(f"<p>{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}</p><p>{PARAGRAPHS[2]}</p>")
+    assert blocks == [f"{PARAGRAPHS[0]}\n{PARAGRAPHS[1]}", PARAGRAPHS[2]]
+
+
+def test_a_paywalled_body_is_kept_and_a_subscription_prompt_dropped() -> None:
+    prompt = "<div class='paywall-notice'>Subscribe to keep reading the Harbour Courier.</div>"
+    blocks = body_blocks(f"<div class='article-body paywall'>{PARAS}</div>{prompt}")
+    assert blocks == PARAGRAPHS
+
+
+def test_layout_wrappers_named_after_chrome_are_not_pruned() -> None:
+    assert body_blocks(f"<div class='content-with-sidebar'>{PARAS}</div>") == PARAGRAPHS
+    assert body_blocks(f"<div class='entry-content read-more'>{PARAS}</div>") == PARAGRAPHS
+
+
+def test_a_lead_outside_the_body_container_is_recovered_but_not_an_author_bio() -> None:
+    lead = "The old stone wall has protected the inner harbour for more than a century."
+    bio = "<div class='author-bio description'>Jane Roe has covered the harbour for the Courier since 2009.</div>"
+    blocks = body_blocks(f"<p class='standfirst'>{lead}</p><div class='story-body'>{PARAS}</div>{bio}")
+    assert blocks == [lead, *PARAGRAPHS]
+
+
+@pytest.mark.parametrize(
+    ("url", "head", "is_article"),
+    [
+        ("https://news.example.com/2024/05/01/breakwater.html", "", True),
+        ("https://news.example.com/tags/harbour/", "", False),
+        ("https://news.example.com/", "", False),
+        ("https://news.example.com/section/news/index.html", "", False),
+        (
+            "https://news.example.com/tags/harbour/",
+            "<script type='application/ld+json'>"
+            '{"@type": "NewsArticle", "headline": "Breakwater to be rebuilt"}</script>',
+            True,
+        ),
+    ],
+)
+def test_pages_without_type_or_date_are_judged_by_url_shape(url: str, head: str, is_article: bool) -> None:
+    markup = page(PARAS, head).replace(b"<meta property='og:type' content='article'>", b"")
+    result = extract(markup, url, HTML, FETCHED)
+    assert isinstance(result, Article) is is_article, result

@@ -27,5 +27,13 @@ class StorageError(ArchiverError):
         self.retryable = retryable
 
 
+class Conflict(StorageError):
+    """A conditional write lost a race: the object changed (or appeared) since it was read."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"{key} changed concurrently", retryable=True)
+        self.key = key
+
+
 class StorageUnavailable(ConfigError):
     """The archive cannot be used at all (missing bucket, no credentials): checked before crawling."""

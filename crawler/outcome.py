@@ -4,6 +4,8 @@
 1  the crawl did not finish (finish reason other than ``finished``, or it could not start)
 2  a bad argument or setting, reported before any request
 3  records were extracted but are not in the archive (still spooled, or lost)
+4  the run found fewer article pages than ARCHIVE_MIN_RECORDS
+5  (crawler.jobs) another run of the same job holds its lock
 """
 
 from __future__ import annotations
@@ -17,13 +19,29 @@ OK = 0
 CRAWL_FAILED = 1
 BAD_INPUT = 2
 NOT_DELIVERED = 3
+TOO_FEW_RECORDS = 4
+LOCKED = 5
 
 
-def exit_status(stats: Mapping[str, Any]) -> int:
+def articles_found(stats: Mapping[str, Any]) -> int:
+    """Article pages this run saw: archived (new or changed), unchanged, or known not to have changed."""
+    keys = (
+        names.RECORDS_NEW,
+        names.RECORDS_CHANGED,
+        names.RECORDS_UNCHANGED,
+        names.NOT_MODIFIED,
+        names.FRESH,
+    )
+    return sum(stats.get(key, 0) for key in keys) + stats.get(names.RECORDS_SPOOLED, 0)
+
+
+def exit_status(stats: Mapping[str, Any], min_records: int = 0) -> int:
     if stats.get("finish_reason") != "finished":
         return CRAWL_FAILED
     if stats.get(names.RECORDS_LOST, 0) or stats.get(names.SPOOL_PENDING, 0):
         return NOT_DELIVERED
+    if articles_found(stats) < min_records:
+        return TOO_FEW_RECORDS
     return OK
 
 
@@ -34,9 +52,19 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         for key, value in stats.items()
         if key.startswith(names.SKIPPED_PREFIX)
     }
+    broken = {
+        key[len(names.BROKEN_SOURCE_PREFIX) :]: value
+        for key, value in stats.items()
+        if key.startswith(names.BROKEN_SOURCE_PREFIX)
+    }
     return {
         "pages_fetched": stats.get("response_received_count", 0),
         "records_stored": stats.get(names.RECORDS_STORED, 0),
+        "new": stats.get(names.RECORDS_NEW, 0),
+        "changed": stats.get(names.RECORDS_CHANGED, 0),
+        "unchanged": stats.get(names.RECORDS_UNCHANGED, 0) + stats.get(names.NOT_MODIFIED, 0),
+        "fresh": stats.get(names.FRESH, 0),
+        "broken_sources": dict(sorted(broken.items())),
         "records_spooled": stats.get(names.RECORDS_SPOOLED, 0),
         "delivered_late": stats.get(names.RECORDS_DELIVERED_LATE, 0),
         "spool_pending": stats.get(names.SPOOL_PENDING, 0),
@@ -51,9 +79,14 @@ def format_summary(stats: Mapping[str, Any]) -> str:
     skipped = ", ".join(f"{reason} {count}" for reason, count in figures["skipped"].items()) or "none"
     lines = [
         f"pages fetched:   {figures['pages_fetched']}",
-        f"records written: {figures['records_stored'] + figures['delivered_late']} to {figures['archive']}",
+        f"records written: {figures['new'] + figures['changed']} to {figures['archive']}"
+        f" (new {figures['new']}, changed {figures['changed']})",
+        f"unchanged:       {figures['unchanged']} checked, {figures['fresh']} not due for a check",
         f"pages skipped:   {sum(figures['skipped'].values())} ({skipped})",
     ]
+    if figures["broken_sources"]:
+        broken = ", ".join(f"{reason} {count}" for reason, count in figures["broken_sources"].items())
+        lines.append(f"broken sources:  {sum(figures['broken_sources'].values())} ({broken})")
     if figures["records_spooled"] or figures["spool_pending"]:
         lines.append(
             f"records spooled: {figures['records_spooled']} ({figures['spool_pending']} still waiting)"

@@ -104,7 +104,20 @@ class ArticleRecord:
     job_id: str
     extractor: Extractor
     sources: dict[str, str] = field(default_factory=dict)
+    # Set when the record is archived: its place among the versions of this article.
+    version: int | None = None
+    first_seen_at: str | None = None
+    previous_key: str | None = None
     schema_version: int = SCHEMA_VERSION
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArticleRecord:
+        """The inverse of ``to_dict``: how the spool and the readers get records back."""
+        values = dict(data)
+        values["dates"] = {k: PageDate(**v) if v else None for k, v in values["dates"].items()}
+        values["http"] = HttpInfo(**values["http"])
+        values["extractor"] = Extractor(**values["extractor"])
+        return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -6,17 +6,34 @@ PREFIX = "archive"
 
 ARCHIVE_URI = f"{PREFIX}/uri"
 RECORDS_STORED = f"{PREFIX}/records/stored"
+RECORDS_NEW = f"{PREFIX}/records/new"
+RECORDS_CHANGED = f"{PREFIX}/records/changed"
+RECORDS_UNCHANGED = f"{PREFIX}/records/unchanged"
+NOT_MODIFIED = f"{PREFIX}/incremental/not_modified"
+FRESH = f"{PREFIX}/incremental/fresh"
+STATE_CONFLICTS = f"{PREFIX}/state/conflicts"
 RECORDS_SPOOLED = f"{PREFIX}/records/spooled"
 RECORDS_DELIVERED_LATE = f"{PREFIX}/records/delivered_late"
 RECORDS_LOST = f"{PREFIX}/records/lost"
 SPOOL_PENDING = f"{PREFIX}/spool/pending"
 STORE_RETRIES = f"{PREFIX}/store/retries"
 SKIPPED_PREFIX = f"{PREFIX}/skipped/"
+BROKEN_SOURCE_PREFIX = f"{PREFIX}/sources/broken/"
+SOURCE_ENTRIES = f"{PREFIX}/sources/entries"
+TOO_OLD = f"{PREFIX}/sources/too_old"
+CROSSCHECK_MISMATCH = f"{PREFIX}/crosscheck/published_mismatch"
+MANIFEST_KEY = f"{PREFIX}/manifest/key"
+MANIFEST_FAILED = f"{PREFIX}/manifest/failed"
 
 
 def skipped(reason: str) -> str:
     """The counter of pages not archived for ``reason`` (too_short, not_html, http_404, ...)."""
     return SKIPPED_PREFIX + reason
+
+
+def broken_source(reason: str) -> str:
+    """The counter of feeds and sitemaps that could not be read for ``reason`` (malformed, empty, ...)."""
+    return BROKEN_SOURCE_PREFIX + reason
 
 
 def store_error(kind: str) -> str:

@@ -6,13 +6,15 @@ nowhere else. The boto3 client is injected, so tests hand in one pointed at a lo
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from crawler.errors import SettingError, StorageError, StorageUnavailable
+from crawler.errors import Conflict, SettingError, StorageError, StorageUnavailable
 
 
 class ArchiveStore(Protocol):
@@ -23,6 +25,18 @@ class ArchiveStore(Protocol):
 
     def put(self, key: str, data: bytes) -> None:
         """Write one object whole, or raise StorageError; a reader never sees half of it."""
+
+    def read(self, key: str) -> tuple[bytes, str] | None:
+        """The object and a token of its current version, or None when there is none."""
+
+    def put_if(self, key: str, data: bytes, token: str | None) -> str:
+        """Write only if the object is still at version ``token`` (None: only if it does not exist).
+
+        Returns the new token; raises Conflict when another writer got there first.
+        """
+
+    def delete(self, key: str) -> None:
+        """Remove an object; no error when it is already gone."""
 
 
 class LocalStore:
@@ -47,7 +61,10 @@ class LocalStore:
             raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: cannot write: {exc.strerror}") from None
 
     def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
+        self._write(self._path(key), data, exclusive=False)
+
+    def _write(self, path: Path, data: bytes, *, exclusive: bool) -> None:
+        """Write to a temporary file, then rename (or, for ``exclusive``, link: fails if present)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -56,15 +73,47 @@ class LocalStore:
                     handle.write(data)
                     handle.flush()
                     os.fsync(handle.fileno())
-                os.replace(temporary, path)
-            except BaseException:
+                if exclusive:
+                    os.link(temporary, path)
+                else:
+                    os.replace(temporary, path)
+            finally:
                 Path(temporary).unlink(missing_ok=True)
-                raise
+        except FileExistsError:
+            raise Conflict(path.relative_to(self.root).as_posix()) from None
         except OSError as exc:
             raise StorageError(f"cannot write {path}: {exc.strerror}", retryable=True) from None
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def read(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            data = self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageError(f"cannot read {key}: {exc.strerror}", retryable=True) from None
+        return data, hashlib.sha256(data).hexdigest()
+
+    def put_if(self, key: str, data: bytes, token: str | None) -> str:
+        path = self._path(key)
+        if token is None:
+            self._write(path, data, exclusive=True)
+            return hashlib.sha256(data).hexdigest()
+        # Compare and swap under an advisory lock, so processes sharing this directory take turns.
+        locks = self.root / ".locks"
+        locks.mkdir(exist_ok=True)
+        with open(locks / hashlib.sha256(key.encode()).hexdigest()[:24], "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            current = self.read(key)
+            if current is None or current[1] != token:
+                raise Conflict(key)
+            self._write(path, data, exclusive=False)
+        return hashlib.sha256(data).hexdigest()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
 
 class S3Store:
@@ -101,6 +150,38 @@ class S3Store:
     def get(self, key: str) -> bytes:
         body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
         return body
+
+    def read(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+            return answer["Body"].read(), answer["ETag"]
+        except Exception as exc:
+            if _error_code(exc) in ("NoSuchKey", "404"):
+                return None
+            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+
+    def put_if(self, key: str, data: bytes, token: str | None) -> str:
+        condition = {"IfMatch": token} if token is not None else {"IfNoneMatch": "*"}
+        try:
+            answer = self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(key),
+                Body=data,
+                ContentType="application/json; charset=utf-8",
+                ChecksumAlgorithm="SHA256",
+                **condition,
+            )
+        except Exception as exc:
+            if _error_code(exc) in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
+                raise Conflict(key) from None
+            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+        return str(answer["ETag"])
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        except Exception as exc:
+            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
 
 
 def _error_code(exc: Exception) -> str:

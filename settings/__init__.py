@@ -35,9 +35,23 @@ ARCHIVE_WRITE_THREADS = 4
 ARCHIVE_WRITE_ATTEMPTS = 3
 # Seconds before the second attempt; each further attempt waits twice as long (at most 8 s).
 ARCHIVE_WRITE_BACKOFF = 0.5
-# Names this run in records and logs; Scrapyd passes its job id in SCRAPY_JOB. Empty: generated per run.
+# Names this run in records, logs and its manifest. Empty: Scrapyd's job id (its ``_job`` spider
+# argument; SCRAPY_JOB in old Scrapyd versions), else generated per run.
 ARCHIVE_JOB_ID = _env("ARCHIVE_JOB_ID", _env("SCRAPY_JOB", ""))
+# The scheduled job this run belongs to (set by `python -m crawler.jobs`); shown in the manifest and
+# used as the prefix of generated job ids.
+ARCHIVE_JOB_NAME = _env("ARCHIVE_JOB_NAME", "")
+# crawler.jobs renews its job lock while the crawl runs; a lock not renewed for this long belongs
+# to a dead run and is taken over.
+ARCHIVE_LOCK_TTL = _env("ARCHIVE_LOCK_TTL", "15m")
 ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 500}
+# An article archived less than this long ago is not downloaded again; after it, it is re-checked with
+# a conditional request. A duration: 30m, 12h, 1d; 0 re-checks every time.
+ARCHIVE_REFRESH_AFTER = _env("ARCHIVE_REFRESH_AFTER", "1d")
+DOWNLOADER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 580}
+EXTENSIONS = {"crawler.manifest.ManifestExtension": 500}
+# Exit status 4 when a run finds fewer article pages than this (new, changed or unchanged); 0: no check.
+ARCHIVE_MIN_RECORDS = 0
 
 # S3: Scrapy's own AWS_* settings (AWS_ENDPOINT_URL, AWS_REGION_NAME, AWS_ACCESS_KEY_ID, ...) are
 # passed to boto3 when set; otherwise boto3's standard chain (environment, ~/.aws, instance role) applies.

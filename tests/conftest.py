@@ -109,9 +109,10 @@ def record_validator() -> jsonschema.Draft202012Validator:
 
 
 def read_local_records(root: Path) -> dict[str, dict[str, Any]]:
-    """Every record under ``root``, keyed by its path relative to root."""
+    """Every record under ``root`` (not its state or run manifests), keyed by its path relative to root."""
     return {
-        p.relative_to(root).as_posix(): json.loads(p.read_text("utf-8")) for p in sorted(root.rglob("*.json"))
+        p.relative_to(root).as_posix(): json.loads(p.read_text("utf-8"))
+        for p in sorted((root / "records").rglob("*.json"))
     }
 
 
@@ -123,3 +124,121 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def make_record(url: str = "https://news.example.com/2024/05/01/breakwater.html", **changes: Any) -> Any:
+    """A valid, unarchived ArticleRecord for ``url``; ``changes`` override any field."""
+    from dataclasses import replace
+
+    from crawler.extraction import EXTRACTOR
+    from crawler.record import ArticleRecord, HttpInfo, PageDate, content_sha256
+    from crawler.urls import canonicalize, domain_of, record_id
+
+    title = changes.pop("title", "Breakwater to be rebuilt")
+    text = changes.pop(
+        "text", "The harbour authority will rebuild the eastern breakwater.\n\nWork starts in May."
+    )
+    published = PageDate(
+        "2024-05-01T09:30:00+01:00",
+        "json-ld",
+        "2024-05-01T08:30:00Z",
+        "2024-05-01T09:30:00",
+        "second",
+        "explicit",
+    )
+    record = ArticleRecord(
+        id=record_id(url),
+        url=url,
+        requested_url=url,
+        canonical_url=canonicalize(url),
+        domain=domain_of(url),
+        title=title,
+        text=text,
+        authors=["Jane Roe"],
+        agencies=[],
+        published_at=published.utc,
+        published_date="2024-05-01",
+        modified_at=None,
+        dates={"published": published, "modified": None},
+        fetched_at="2026-11-25T10:00:00Z",
+        archived_at=None,
+        language="en",
+        description=None,
+        site_name="Harbour Courier",
+        tags=[],
+        image=None,
+        content_sha256=content_sha256(title, text),
+        http=HttpInfo(200, "text/html; charset=utf-8", '"abc"', None),
+        spider="article",
+        job_id="test-job",
+        extractor=EXTRACTOR,
+    )
+    return replace(record, **changes)
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The same tests against a local directory and a bucket on moto's S3 server."""
+    from scrapy.settings import Settings
+
+    from pipelines.stores import open_store
+
+    if request.param == "local":
+        return open_store(str(tmp_path / "archive"), Settings())
+    server: S3Server = request.getfixturevalue("s3_server")
+    name = f"store-{abs(hash(request.node.nodeid)) % 10**8}"
+    server.client().create_bucket(Bucket=name)
+    settings = Settings(
+        {
+            "AWS_ENDPOINT_URL": server.endpoint,
+            "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            "AWS_REGION_NAME": "us-east-1",
+        }
+    )
+    return open_store(f"s3://{name}/news", settings)
+
+
+@dataclass
+class ArchiveTarget:
+    """Where a test crawl archives to, and how the test reads back what is there."""
+
+    kind: str
+    uri: str
+    settings: list[str]  # -s options for the crawl
+    env: dict[str, str]
+    read_all: Any  # () -> {key relative to the archive root: bytes}
+
+    def documents(self, prefix: str) -> dict[str, dict[str, Any]]:
+        """Every JSON document whose key starts with ``prefix`` (records/, runs/, state/, locks/)."""
+        return {
+            key: json.loads(data) for key, data in sorted(self.read_all().items()) if key.startswith(prefix)
+        }
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        return self.documents("records/")
+
+
+@pytest.fixture(params=["local", "s3"])
+def archive_target(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveTarget:
+    """A crawl's archive as a local directory and as a bucket on moto's S3 server over HTTP."""
+    if request.param == "local":
+        root = tmp_path / "archive"
+
+        def read_local() -> dict[str, bytes]:
+            return {
+                p.relative_to(root).as_posix(): p.read_bytes()
+                for p in root.rglob("*.json")
+                if not p.relative_to(root).as_posix().startswith(".")
+            }
+
+        return ArchiveTarget("local", str(root), ["-s", f"ARCHIVE_URI={root}"], {}, read_local)
+    server: S3Server = request.getfixturevalue("s3_server")
+    name = request.getfixturevalue("bucket")
+    uri = f"s3://{name}/news"
+
+    def read_bucket() -> dict[str, bytes]:
+        return {key[len("news/") :]: data for key, data in server.objects(name).items()}
+
+    settings = ["-s", f"ARCHIVE_URI={uri}", "-s", f"AWS_ENDPOINT_URL={server.endpoint}"]
+    return ArchiveTarget("s3", uri, settings, dict(S3_CREDENTIALS), read_bucket)

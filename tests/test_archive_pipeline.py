@@ -1,37 +1,60 @@
-"""The archive pipeline's delivery logic against real stores: retries, the spool, late delivery."""
+"""The archive pipeline's delivery and versioning logic against real stores (a directory and moto's
+S3 over HTTP): retries, the spool, unchanged and changed articles, racing writers, crash recovery."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from scrapy.utils.test import get_crawler
 
 from crawler import stats as names
 from crawler.errors import StorageError
+from crawler.record import ArticleRecord, content_sha256
 from pipelines.archive import ArchivePipeline
+from pipelines.keys import record_key
 from pipelines.spool import Spool
+from pipelines.state import ArchiveState, ArticleState, Version
 from pipelines.stores import ArchiveStore, LocalStore, open_store
-from tests.test_stores import KEY, s3_settings
-
-RECORD = b'{"id": "x"}\n'
+from tests.conftest import S3Server, make_record
+from tests.test_stores import s3_settings
 
 
 class FailingFirst:
-    """A real local store whose first ``failures`` writes fail as a network error would."""
+    """A real store whose first ``failures`` writes fail as a dropped connection would."""
 
-    def __init__(self, store: LocalStore, failures: int) -> None:
+    def __init__(self, store: ArchiveStore, failures: int) -> None:
         self.store = store
         self.uri = store.uri
         self.failures = failures
+        self.before_claim: Any = None  # called once, just before the first conditional write
+
+    def _maybe_fail(self) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise StorageError("connection reset", retryable=True)
 
     def check(self) -> None:
         self.store.check()
 
     def put(self, key: str, data: bytes) -> None:
-        if self.failures:
-            self.failures -= 1
-            raise StorageError("connection reset", retryable=True)
+        self._maybe_fail()
         self.store.put(key, data)
+
+    def read(self, key: str) -> tuple[bytes, str] | None:
+        return self.store.read(key)
+
+    def put_if(self, key: str, data: bytes, token: str | None) -> str:
+        if self.before_claim is not None:
+            hook, self.before_claim = self.before_claim, None
+            hook()
+        self._maybe_fail()
+        return self.store.put_if(key, data, token)
+
+    def delete(self, key: str) -> None:
+        self.store.delete(key)
 
 
 def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> ArchivePipeline:
@@ -40,44 +63,135 @@ def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> Archive
     )
 
 
+def records_in(store: Any) -> list[dict[str, Any]]:
+    """Every record object in the store, by listing it the way a reader would."""
+    if isinstance(store, LocalStore):
+        return [json.loads(p.read_bytes()) for p in sorted((store.root / "records").rglob("*.json"))]
+    pages = store.client.get_paginator("list_objects_v2").paginate(
+        Bucket=store.bucket, Prefix=f"{store.prefix}/records/"
+    )
+    keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
+    return [
+        json.loads(store.client.get_object(Bucket=store.bucket, Key=k)["Body"].read()) for k in sorted(keys)
+    ]
+
+
 def test_a_failed_write_is_retried(tmp_path: Path) -> None:
     store = FailingFirst(LocalStore(tmp_path / "archive"), failures=2)
     archive = pipeline(store, tmp_path / "spool")
-    assert archive._store_or_spool(KEY, RECORD) == names.RECORDS_STORED
-    assert (tmp_path / "archive" / KEY).read_bytes() == RECORD
+    outcome, stored = archive._archive_or_spool(make_record())
+    assert (outcome, stored.version) == (names.RECORDS_NEW, 1)
+    assert len(records_in(store.store)) == 1
     assert archive.stats.get_value(names.STORE_RETRIES) == 2
 
 
-def test_a_record_that_cannot_be_written_is_spooled_then_delivered(s3_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    settings = s3_settings(s3_server)
-    store = open_store("s3://late-bucket/news", settings)
+def test_a_new_article_is_version_one_with_its_state(
+    any_store: Any, tmp_path: Path, record_validator: Any
+) -> None:
+    archive = pipeline(any_store, tmp_path / "spool")
+    outcome, stored = archive._archive_or_spool(make_record())
+    assert outcome == names.RECORDS_NEW
+    [record] = records_in(any_store)
+    record_validator.validate(record)
+    assert (record["version"], record["previous_key"], record["first_seen_at"]) == (
+        1,
+        None,
+        record["archived_at"],
+    )
+    state, _ = ArchiveState(any_store).article(stored.id)
+    assert state is not None and [(v.version, v.committed, v.key) for v in state.versions] == [
+        (1, True, record_key(stored))
+    ]
+    assert ArchiveState(any_store).url(stored.requested_url).id == stored.id  # type: ignore[union-attr]
+
+
+def test_an_unchanged_article_writes_no_new_record(any_store: Any, tmp_path: Path) -> None:
+    archive = pipeline(any_store, tmp_path / "spool")
+    archive._archive_or_spool(make_record())
+    outcome, _ = archive._archive_or_spool(make_record(fetched_at="2026-11-26T10:00:00Z", job_id="second"))
+    assert outcome == names.RECORDS_UNCHANGED
+    assert len(records_in(any_store)) == 1
+    assert ArchiveState(any_store).url(make_record().url).checked_at == "2026-11-26T10:00:00Z"  # type: ignore[union-attr]
+
+
+def test_a_changed_article_becomes_version_two_linked_to_version_one(any_store: Any, tmp_path: Path) -> None:
+    archive = pipeline(any_store, tmp_path / "spool")
+    _, first = archive._archive_or_spool(make_record())
+    text = "The harbour authority will rebuild the eastern breakwater.\n\nWork now starts in June."
+    changed = make_record(text=text, content_sha256=content_sha256("Breakwater to be rebuilt", text))
+    outcome, second = archive._archive_or_spool(replace(changed, fetched_at="2026-11-27T08:00:00Z"))
+    assert outcome == names.RECORDS_CHANGED
+    assert (second.version, second.previous_key, second.first_seen_at) == (
+        2,
+        record_key(first),
+        first.archived_at,
+    )
+    assert sorted(r["version"] for r in records_in(any_store)) == [1, 2]
+
+
+def test_two_writers_racing_on_one_version_store_it_once(any_store: Any, tmp_path: Path) -> None:
+    racer = FailingFirst(any_store, failures=0)
+    first = pipeline(racer, tmp_path / "spool-a")
+    second = pipeline(any_store, tmp_path / "spool-b")
+    outcomes = []
+    # The second writer archives the same version between the first one's read and its claim.
+    racer.before_claim = lambda: outcomes.append(second._archive_or_spool(make_record(job_id="b"))[0])
+    outcomes.append(first._archive_or_spool(make_record(job_id="a"))[0])
+    assert outcomes == [names.RECORDS_NEW, names.RECORDS_UNCHANGED]
+    assert [r["job_id"] for r in records_in(any_store)] == ["b"]
+    assert first.stats.get_value(names.STATE_CONFLICTS) == 1
+
+
+def test_a_claimed_but_unwritten_version_is_completed_under_its_key(any_store: Any, tmp_path: Path) -> None:
+    record = make_record()
+    claimed = replace(
+        record, archived_at="2026-11-25T10:00:01Z", version=1, first_seen_at="2026-11-25T10:00:01Z"
+    )
+    pending = Version(1, record.content_sha256, record_key(claimed), "2026-11-25T10:00:01Z", committed=False)
+    ArchiveState(any_store).save_article(
+        ArticleState(record.id, record.canonical_url, "2026-11-25T10:00:01Z", [pending]), None
+    )
+    outcome, stored = pipeline(any_store, tmp_path / "spool")._archive_or_spool(
+        replace(record, fetched_at="2026-11-28T00:00:00Z")
+    )
+    assert (outcome, record_key(stored)) == (names.RECORDS_NEW, pending.key)
+    assert [(r["version"], r["archived_at"]) for r in records_in(any_store)] == [(1, "2026-11-25T10:00:01Z")]
+
+
+def test_a_record_that_cannot_be_archived_is_spooled_then_delivered(
+    s3_server: S3Server, tmp_path: Path
+) -> None:
+    store = open_store("s3://late-bucket/news", s3_settings(s3_server))
     archive = pipeline(store, tmp_path / "spool")
-    assert archive._store_or_spool(KEY, RECORD) == names.RECORDS_SPOOLED  # the bucket does not exist yet
-    assert [key for key, _ in archive.spool.pending()] == [KEY]
+    assert archive._archive_or_spool(make_record())[0] == names.RECORDS_SPOOLED  # no bucket yet
+    assert archive.spool.count() == 1
     assert archive.stats.get_value(names.store_error("permanent")) == 1
 
     s3_server.client().create_bucket(Bucket="late-bucket")
     archive._deliver_spooled()
-    assert s3_server.objects("late-bucket") == {f"news/{KEY}": RECORD}
-    assert list(archive.spool.pending()) == []
+    assert [r["version"] for r in records_in(store)] == [1]
+    assert archive.spool.count() == 0
     assert archive.stats.get_value(names.RECORDS_DELIVERED_LATE) == 1
 
 
 def test_spooled_records_go_out_with_the_next_successful_write(tmp_path: Path) -> None:
     store = FailingFirst(LocalStore(tmp_path / "archive"), failures=1)
     archive = pipeline(store, tmp_path / "spool", attempts=1)
-    other = KEY.replace("0011223344556677", "8899aabbccddeeff")
-    assert archive._store_or_spool(KEY, RECORD) == names.RECORDS_SPOOLED
-    assert archive._store_or_spool(other, RECORD) == names.RECORDS_STORED
-    assert sorted(p.name for p in (tmp_path / "archive").rglob("*.json")) == sorted(
-        [Path(KEY).name, Path(other).name]
-    )
+    other = make_record(url="https://news.example.com/2024/05/02/ferry.html")
+    assert archive._archive_or_spool(make_record())[0] == names.RECORDS_SPOOLED
+    assert archive._archive_or_spool(other)[0] == names.RECORDS_NEW
+    assert sorted(r["url"] for r in records_in(store.store)) == sorted([make_record().url, other.url])
     assert archive.spool.count() == 0
 
 
 def test_spools_of_different_archives_are_kept_apart(tmp_path: Path) -> None:
     first = Spool(tmp_path, "s3://one/news")
     second = Spool(tmp_path, "s3://two/news")
-    first.save(KEY, RECORD)
-    assert [key for key, _ in first.pending()] == [KEY]
+    first.save("x", b"{}")
+    assert [key for key, _ in first.pending()] == ["x"]
     assert list(second.pending()) == []
+
+
+def test_records_survive_the_round_trip_through_json() -> None:
+    record = make_record(version=2, first_seen_at="2026-11-25T10:00:00Z", previous_key="records/x.json")
+    assert ArticleRecord.from_dict(json.loads(record.to_json())) == record

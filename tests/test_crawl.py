@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from crawler.demo.__main__ import site_pages
-from crawler.demo.server import SITE_DIR, LocalSite
+from crawler.demo.server import SITE_DIR, LocalSite, etag_of
 from crawler.record import content_sha256
 from crawler.urls import record_id
 from tests.conftest import PROJECT_DIR, S3_CREDENTIALS, S3Server, read_local_records, run_crawl
@@ -35,7 +35,7 @@ def check_record(record: dict[str, Any], site_url: str, key: str, validator: Any
     assert match["id"] == record["id"] == record_id(record["url"])
     assert match["sha"] == record["content_sha256"][:16]
     assert record["content_sha256"] == content_sha256(record["title"], record["text"])
-    assert record["fetched_at"][:10] == key.split("date=")[1][:10]
+    assert record["archived_at"][:10] == key.split("date=")[1][:10]
     expected = {
         "url": f"{site_url}/{path}",
         "requested_url": f"{site_url}/{path}",
@@ -53,7 +53,7 @@ def check_record(record: dict[str, Any], site_url: str, key: str, validator: Any
         "http": {
             "status": 200,
             "content_type": "text/html; charset=utf-8",
-            "etag": None,
+            "etag": etag_of((SITE_DIR / path).read_bytes()),
             "last_modified": None,
         },
     }
@@ -70,7 +70,8 @@ def test_crawl_of_the_sample_site_archives_every_article_once(
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.splitlines() == [
         f"pages fetched:   {len(site_pages()) + 1}",  # and robots.txt
-        f"records written: 13 to {archive.as_uri()}",
+        f"records written: 13 to {archive.as_uri()} (new 13, changed 0)",
+        "unchanged:       0 checked, 0 not due for a check",
         "pages skipped:   8 (not_article 2, too_short 6)",
         "finish reason:   finished",
     ]
@@ -100,9 +101,9 @@ def test_one_article_into_s3_is_one_object_matching_the_page(
     )
     assert result.returncode == 0, result.stderr[-3000:]
     objects = s3_server.objects(bucket)
-    assert len(objects) == 1
-    key, body = objects.popitem()
-    assert key.startswith("news/records/")
+    # The record, the URL's and the article's incremental state, and the run's manifest.
+    assert sorted(key.split("/")[1] for key in objects) == ["records", "runs", "state", "state"]
+    key, body = next((k, v) for k, v in objects.items() if k.startswith("news/records/"))
     check_record(json.loads(body), site.url, key[len("news/") :], record_validator)
     assert S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in result.stdout + result.stderr
 
@@ -253,7 +254,8 @@ def test_make_demo_command_crawls_the_sample_site(tmp_path: Path) -> None:
     assert re.fullmatch(r"Serving the sample news site at http://127\.0\.0\.1:\d+/", lines[0])
     assert lines[1:] == [
         f"pages fetched:   {len(site_pages()) + 1}",
-        f"records written: 13 to {archive.as_uri()}",
+        f"records written: 13 to {archive.as_uri()} (new 13, changed 0)",
+        "unchanged:       0 checked, 0 not due for a check",
         "pages skipped:   8 (not_article 2, too_short 6)",
         "finish reason:   finished",
     ]

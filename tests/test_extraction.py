@@ -228,7 +228,7 @@ def test_layout_wrappers_named_after_chrome_are_not_pruned() -> None:
 
 def test_a_lead_outside_the_body_container_is_recovered_but_not_an_author_bio() -> None:
     lead = "The old stone wall has protected the inner harbour for more than a century."
-    bio = "<div class='author-bio description'>Jane Roe has covered the harbour for the Courier since 2009.</div>"
+    bio = "<div class='author-bio description'>Jane Roe has covered the harbour since 2009.</div>"
     blocks = body_blocks(f"<p class='standfirst'>{lead}</p><div class='story-body'>{PARAS}</div>{bio}")
     assert blocks == [lead, *PARAGRAPHS]
 

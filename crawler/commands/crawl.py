@@ -45,7 +45,7 @@ class Command(ScrapyCrawlCommand):
         else:
             stats = crawler.stats.get_stats()
             print(outcome.format_summary(stats))
-            self.exitcode = outcome.exit_status(stats)
+            self.exitcode = outcome.exit_status(stats, crawler.settings.getint("ARCHIVE_MIN_RECORDS"))
 
     def _keep_config_error(self, failure: Failure) -> Any:
         if isinstance(failure.value, ConfigError):

@@ -7,6 +7,7 @@ with any status, headers and body, and read how often each path was requested.
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import threading
 from collections import Counter
@@ -19,6 +20,11 @@ from urllib.parse import unquote, urlsplit
 SITE_DIR = Path(__file__).parent / "site"
 _TEMPLATED = {".xml", ".rss", ".txt", ".atom"}
 _TYPES = {".html": "text/html; charset=utf-8", ".rss": "application/rss+xml", ".xml": "application/xml"}
+
+
+def etag_of(body: bytes) -> str:
+    """The ETag the site sends with a page, and answers If-None-Match against (304)."""
+    return '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
 
 
 @dataclass
@@ -96,7 +102,16 @@ class LocalSite:
                 with site._lock:
                     site.hits[path] += 1
                 route = site._resolve(path)
+                etag = etag_of(route.body)
+                if route.status == 200 and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(route.status)
+                if route.status == 200 and "ETag" not in route.headers:
+                    self.send_header("ETag", etag)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 if "Content-Length" not in route.headers:

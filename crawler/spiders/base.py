@@ -5,24 +5,43 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler import dates
 from crawler import stats as names
 from crawler.errors import SettingError
-from crawler.extraction import EXTRACTOR, ExtractOptions, Rejection, extract
+from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
+from crawler.incremental import ARTICLE
 from crawler.record import ArticleRecord, HttpInfo, content_sha256, now_utc, utc_iso
 from crawler.urls import canonicalize, domain_of, record_id
 
 logger = logging.getLogger(__name__)
 
 
-def new_job_id(spider_name: str) -> str:
-    return f"{spider_name}-{now_utc().strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+@dataclass(frozen=True)
+class Listing:
+    """What a feed entry or sitemap entry said about an article, kept as fallback and cross-check."""
+
+    source: str  # "feed" or "sitemap"
+    url: str
+    title: str | None = None
+    published: str | None = None  # raw, as the feed or sitemap wrote it
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def new_job_id(job_name: str) -> str:
+    return f"{job_name}-{now_utc().strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -30,10 +49,13 @@ class ArchiveSpider(scrapy.Spider):
 
     job_id: str
     extract_options: ExtractOptions
+    arguments: dict[str, str]
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider: ArchiveSpider = super().from_crawler(crawler, *args, **kwargs)
+        # The run's arguments, for its manifest (Scrapyd adds private ones starting with "_").
+        spider.arguments = {k: str(v) for k, v in kwargs.items() if not k.startswith("_")}
         settings = crawler.settings
         min_chars = settings.getint("EXTRACT_MIN_CHARS")
         max_bytes = settings.getint("EXTRACT_MAX_BYTES")
@@ -42,10 +64,17 @@ class ArchiveSpider(scrapy.Spider):
         if max_bytes < 1:
             raise SettingError(f"EXTRACT_MAX_BYTES={max_bytes}: must be positive")
         spider.extract_options = ExtractOptions(min_chars=min_chars, max_bytes=max_bytes)
-        spider.job_id = settings.get("ARCHIVE_JOB_ID") or new_job_id(spider.name)
+        # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
+        spider.job_id = (
+            settings.get("ARCHIVE_JOB_ID")
+            or kwargs.get("_job")
+            or new_job_id(settings.get("ARCHIVE_JOB_NAME") or spider.name)
+        )
         return spider
 
-    def article_request(self, url: str, **meta: Any) -> scrapy.Request:
+    def article_request(self, url: str, listing: Listing | None = None) -> scrapy.Request:
+        """A request for an article page; ``listing`` is what a feed or sitemap said about it."""
+        meta = {ARTICLE: True, "listing": listing}
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     def skip(self, url: str, reason: str, detail: str) -> None:
@@ -67,6 +96,9 @@ class ArchiveSpider(scrapy.Spider):
         if isinstance(result, Rejection):
             self.skip(response.url, result.reason, result.detail)
             return
+        listing = response.meta.get("listing")
+        if listing is not None:
+            result = self._with_listing(result, listing, fetched_at)
         canonical = result.canonical_url or response.url
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
         yield ArticleRecord(
@@ -103,11 +135,40 @@ class ArchiveSpider(scrapy.Spider):
             sources=result.sources,
         )
 
+    def _with_listing(self, article: Article, listing: Listing, fetched_at: datetime) -> Article:
+        """Fill what the page lacks from its feed or sitemap entry, and check what both give."""
+        published = None
+        if listing.published:
+            parsed = dates.parse_date(listing.published, listing.source)
+            published = dates.choose([parsed], fetched_at, None) if parsed else None
+        if article.published is None and published is not None:
+            sources = {**article.sources, "published_at": listing.source}
+            article = replace(article, published=published, sources=sources)
+        elif published and published.utc and article.published and article.published.utc:
+            gap = abs(_instant(published.utc) - _instant(article.published.utc))
+            if gap > timedelta(days=1):
+                assert self.crawler.stats is not None
+                self.crawler.stats.inc_value(names.CROSSCHECK_MISMATCH)
+                logger.info(
+                    "Page and %s disagree on when %s was published: %s vs %s",
+                    listing.source,
+                    listing.url,
+                    article.published.utc,
+                    published.utc,
+                )
+        if article.title is None and listing.title:
+            article = replace(
+                article, title=listing.title, sources={**article.sources, "title": listing.source}
+            )
+        return article
+
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
-        if isinstance(error, HttpError):
+        if isinstance(error, HttpError):  # before IgnoreRequest, its base class
             status = error.response.status
             self.skip(request.url, f"http_{status}", f"HTTP {status}")
+        elif isinstance(error, IgnoreRequest):
+            return  # dropped on purpose (archived recently, not modified, robots.txt): counted there
         else:
             self.skip(request.url, "download_error", f"{type(error).__name__}: {error}"[:200])

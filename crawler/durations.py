@@ -1,0 +1,33 @@
+"""Durations and relative dates as people write them: ``30m``, ``12h``, ``2d``, ``1w``, ``0``."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from crawler.dates import parse_date
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: str) -> timedelta:
+    """``2d`` -> two days; a bare number is seconds. Raises ValueError naming the value."""
+    match = _DURATION.match(str(value))
+    if match is None:
+        raise ValueError(f"not a duration: {value!r} (use e.g. 30m, 12h, 2d, 1w)")
+    return timedelta(seconds=float(match[1]) * _UNITS[match[2].lower()])
+
+
+def parse_since(value: str, now: datetime) -> datetime:
+    """A point in time from ``2021-03-01``, a full ISO 8601 timestamp, or a relative ``7d`` (before now).
+
+    A date or a time without a zone is taken as UTC.
+    """
+    if _DURATION.match(value) and value.strip()[-1:].isalpha():
+        return now - parse_duration(value)
+    parsed = parse_date(value, "argument", dayfirst=False)
+    if parsed is None:
+        raise ValueError(f"not a date: {value!r} (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)")
+    moment = parsed.moment
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=now.tzinfo)

@@ -1,0 +1,209 @@
+"""The entry point for schedulers: one crawl per call, never two of the same job at once.
+
+    python -m crawler.jobs SPIDER [-a NAME=VALUE]... [-s NAME=VALUE]... [--job NAME]
+
+It takes the job's lock in the archive (``locks/JOB.json``, created only if absent, so two machines
+sharing a bucket exclude each other too), runs ``python -m scrapy crawl`` with the same arguments,
+keeps the lock alive while the crawl runs, and exits with the crawl's own status (crawler.outcome),
+or 5 when another run of the job holds a lock that has not expired. A lock whose run died is taken
+over once it is older than ARCHIVE_LOCK_TTL without being renewed.
+
+Settings: ARCHIVE_URI, ARCHIVE_LOCK_TTL, AWS_*; every ``-s`` is also passed to the crawl.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from crawler import outcome
+from crawler.durations import parse_duration
+from crawler.errors import Conflict, SettingError, StorageError
+from crawler.record import now_utc, utc_iso
+from pipelines.stores import ArchiveStore, open_store
+
+
+def lock_key(job: str) -> str:
+    return f"locks/{job}.json"
+
+
+@dataclass
+class LockHolder:
+    job: str
+    host: str
+    pid: int
+    started_at: str
+    expires_at: str
+
+    def expired(self, now: datetime) -> bool:
+        return datetime.fromisoformat(self.expires_at.replace("Z", "+00:00")) <= now
+
+    def encode(self) -> bytes:
+        return (json.dumps(asdict(self), indent=1) + "\n").encode("utf-8")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise SettingError(message)
+
+
+class Locked(Exception):
+    """Another run of the job holds its lock."""
+
+
+class JobLock:
+    """A lease in the archive: created if absent, renewed by compare-and-swap, released if still ours."""
+
+    def __init__(self, store: ArchiveStore, job: str, ttl: timedelta) -> None:
+        self.store = store
+        self.job = job
+        self.ttl = ttl
+        self.key = lock_key(job)
+        self.token: str | None = None
+        self.holder = LockHolder(job, socket.gethostname(), os.getpid(), utc_iso(now_utc()), "")
+
+    def _lease(self) -> bytes:
+        self.holder.expires_at = utc_iso(now_utc() + self.ttl)
+        return self.holder.encode()
+
+    def acquire(self) -> None:
+        try:
+            self.token = self.store.put_if(self.key, self._lease(), None)
+            return
+        except Conflict:
+            pass
+        found = self.store.read(self.key)
+        if found is not None:
+            try:
+                current = LockHolder(**json.loads(found[0]))
+            except (ValueError, TypeError):
+                current = None  # unreadable: treated as expired
+            if current is not None and not current.expired(now_utc()):
+                raise Locked(
+                    f"job {self.job!r} is already running on {current.host} (pid {current.pid}, "
+                    f"since {current.started_at}); its lock {self.key} in {self.store.uri} "
+                    f"expires at {current.expires_at} unless renewed"
+                )
+        try:  # take over the expired lock, unless another run took it over first
+            self.token = self.store.put_if(self.key, self._lease(), found[1] if found else None)
+        except Conflict:
+            raise Locked(f"job {self.job!r}: another run took over its expired lock {self.key}") from None
+
+    def renew(self) -> None:
+        self.token = self.store.put_if(self.key, self._lease(), self.token)
+
+    def release(self) -> None:
+        found = self.store.read(self.key)
+        if found is not None and found[1] == self.token:
+            self.store.delete(self.key)
+
+
+def default_job_name(spider: str, arguments: list[str]) -> str:
+    """Runs of one spider with the same arguments are one job."""
+    if not arguments:
+        return spider
+    digest = hashlib.sha256("\n".join(sorted(arguments)).encode("utf-8")).hexdigest()[:10]
+    return f"{spider}-{digest}"
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = _Parser(
+        prog="python -m crawler.jobs",
+        description="Run one scheduled crawl: take the job's lock, crawl, exit with the crawl's status.",
+    )
+    parser.add_argument("spider", help="article, feed, sitemap or site")
+    parser.add_argument("-a", dest="arguments", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--job", help="the job's name (default: spider name and a digest of its -a values)")
+    options = parser.parse_args(argv)
+    for flag, values in (("-a", options.arguments), ("-s", options.settings)):
+        for value in values:
+            if "=" not in value:
+                raise SettingError(f"{flag} {value!r}: expected NAME=VALUE")
+    job = options.job or default_job_name(options.spider, options.arguments)
+    if not job or any(not (c.isalnum() or c in "-_.") for c in job) or job.startswith("."):
+        raise SettingError(f"--job {job!r}: use letters, digits, '-', '_' and '.'")
+    options.job = job
+    return options
+
+
+def project_settings(overrides: list[str]) -> Any:
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.setdict(dict(value.split("=", 1) for value in overrides), priority="cmdline")
+    return settings
+
+
+def crawl_command(options: argparse.Namespace) -> list[str]:
+    command = [sys.executable, "-m", "scrapy", "crawl", options.spider]
+    for value in options.arguments:
+        command += ["-a", value]
+    for value in options.settings:
+        command += ["-s", value]
+    return [*command, "-s", f"ARCHIVE_JOB_NAME={options.job}"]
+
+
+def run(options: argparse.Namespace) -> int:
+    settings = project_settings(options.settings)
+    value = settings.get("ARCHIVE_LOCK_TTL")
+    try:
+        ttl = parse_duration(value)
+    except ValueError as exc:
+        raise SettingError(f"ARCHIVE_LOCK_TTL={value!r}: {exc}") from None
+    if ttl <= timedelta(0):
+        raise SettingError(f"ARCHIVE_LOCK_TTL={value!r}: must be longer than 0")
+    lock = JobLock(open_store(settings.get("ARCHIVE_URI"), settings), options.job, ttl)
+    lock.acquire()
+    child = subprocess.Popen(crawl_command(options))
+    # A scheduler's stop (SIGTERM) reaches the crawl, which then closes cleanly and writes its manifest.
+    forward = signal.signal(signal.SIGTERM, lambda number, frame: child.send_signal(signal.SIGTERM))
+    stopped = threading.Event()
+    renewer = threading.Thread(target=_keep_alive, args=(lock, stopped), name="job-lock", daemon=True)
+    renewer.start()
+    try:
+        status = child.wait()
+    finally:
+        stopped.set()
+        renewer.join()
+        signal.signal(signal.SIGTERM, forward)
+        lock.release()
+    return status if status >= 0 else outcome.CRAWL_FAILED
+
+
+def _keep_alive(lock: JobLock, stopped: threading.Event) -> None:
+    """Renew the lease at a third of its time to live, so only a dead run's lock expires."""
+    while not stopped.wait(lock.ttl.total_seconds() / 3):
+        try:
+            lock.renew()
+        except (StorageError, Conflict) as exc:
+            print(f"warning: could not renew the lock {lock.key}: {exc}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return run(parse_arguments(sys.argv[1:] if argv is None else argv))
+    except SettingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return outcome.BAD_INPUT
+    except Locked as exc:
+        print(f"locked: {exc}", file=sys.stderr)
+        return outcome.LOCKED
+    except StorageError as exc:
+        print(f"error: cannot take the job lock: {exc}", file=sys.stderr)
+        return outcome.CRAWL_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""What the feed and sitemap spiders share: fetching sources and counting the broken ones."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler import stats as names
+from crawler.sources import BrokenSource, Entry
+from crawler.spiders.base import ArchiveSpider, Listing
+from crawler.urls import parse_url_arguments
+
+logger = logging.getLogger(__name__)
+
+
+class SourceSpider(ArchiveSpider):
+    """Base of spiders that read listings (feeds, sitemaps) and archive the articles they name."""
+
+    listing_source = "source"
+
+    def __init__(self, url: str | None = None, urls: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = parse_url_arguments(url, urls)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            yield self.source_request(url)
+
+    def source_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_source, errback=self.on_source_error)
+
+    def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
+        raise NotImplementedError
+
+    def broken(self, url: str, error: BrokenSource) -> None:
+        """Count and log a source that could not be read (or only in part); the crawl goes on."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(names.broken_source(error.reason))
+        logger.warning("Broken %s %s: %s", self.listing_source, url, error)
+
+    def follow_entries(self, entries: list[Entry]) -> Iterator[scrapy.Request]:
+        assert self.crawler.stats is not None
+        for entry in entries:
+            self.crawler.stats.inc_value(names.SOURCE_ENTRIES)
+            yield self.article_request(
+                entry.url, Listing(self.listing_source, entry.url, entry.title, entry.published)
+            )
+
+    def on_source_error(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        reason = f"http_{error.response.status}" if isinstance(error, HttpError) else "download_error"
+        self.broken(request.url, BrokenSource(reason, str(error)[:200]))

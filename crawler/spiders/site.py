@@ -1,0 +1,54 @@
+"""``scrapy crawl site -a url=START[,START...] -a depth=N``: follow links within the start URLs' sites.
+
+Every page reached within ``depth`` links (default 2) goes through extraction: articles are archived,
+other pages (fronts, sections, tag pages, galleries) are counted under their reason and only followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response
+from scrapy.linkextractors import LinkExtractor
+
+from crawler.errors import ArgumentError
+from crawler.record import ArticleRecord
+from crawler.spiders.base import ArchiveSpider
+from crawler.urls import parse_url_arguments
+
+DEPTH = "site_depth"
+
+
+class SiteSpider(ArchiveSpider):
+    name = "site"
+
+    def __init__(
+        self, url: str | None = None, urls: str | None = None, depth: str = "2", **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.start_urls = parse_url_arguments(url, urls)
+        if not str(depth).isdigit():
+            raise ArgumentError(f"-a depth: not a whole number of links: {depth!r}")
+        self.depth = int(depth)
+        self.allowed_domains = sorted({urlsplit(u).hostname or "" for u in self.start_urls})
+        # The link extractor compares host:port, Scrapy's offsite filter the host name alone.
+        netlocs = {urlsplit(u).netloc.lower() for u in self.start_urls}
+        self.links = LinkExtractor(allow_domains=sorted(netlocs | set(self.allowed_domains)))
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={DEPTH: 0})
+
+    def parse_page(self, response: Response) -> Iterator[ArticleRecord | scrapy.Request]:
+        yield from self.parse_article(response)
+        depth = response.meta.get(DEPTH, 0)
+        if depth >= self.depth or not isinstance(response, HtmlResponse):
+            return
+        for link in self.links.extract_links(response):
+            request = self.article_request(link.url)
+            request.callback = self.parse_page
+            request.meta[DEPTH] = depth + 1
+            yield request

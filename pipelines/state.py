@@ -1,0 +1,110 @@
+"""The archive's own incremental state: what each article's versions are and when each URL was checked.
+
+It lives in the archive beside the records, so a run on another machine against the same bucket
+behaves the same, and checking one URL costs one read, never a listing:
+
+    state/urls/HH/URLHASH.json      requested URL -> record id, last check, ETag, Last-Modified
+    state/articles/HH/ID.json       record id -> versions (number, content hash, key, archived_at)
+
+Article states change only by conditional writes (If-None-Match / If-Match), so two crawlers racing
+on one article cannot both claim a version. A version is first written as pending, then its record,
+then it is committed: a crash in between leaves a pending entry that the next run completes, under
+the same key, instead of a second copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crawler.errors import Conflict
+from crawler.urls import canonicalize
+from pipelines.stores import ArchiveStore
+
+
+def url_key(url: str) -> str:
+    digest = hashlib.sha256(canonicalize(url).encode("utf-8")).hexdigest()[:32]
+    return f"state/urls/{digest[:2]}/{digest}.json"
+
+
+def article_key(record_id: str) -> str:
+    return f"state/articles/{record_id[:2]}/{record_id}.json"
+
+
+@dataclass
+class UrlState:
+    url: str
+    id: str
+    checked_at: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class Version:
+    version: int
+    content_sha256: str
+    key: str
+    archived_at: str
+    committed: bool = False
+
+
+@dataclass
+class ArticleState:
+    id: str
+    canonical_url: str
+    first_seen_at: str
+    versions: list[Version] = field(default_factory=list)
+
+    def latest(self) -> Version | None:
+        committed = [v for v in self.versions if v.committed]
+        return committed[-1] if committed else None
+
+    def pending(self, content_sha256: str) -> Version | None:
+        return next(
+            (v for v in self.versions if not v.committed and v.content_sha256 == content_sha256), None
+        )
+
+    @classmethod
+    def from_json(cls, data: bytes) -> ArticleState:
+        values: dict[str, Any] = json.loads(data)
+        values["versions"] = [Version(**v) for v in values["versions"]]
+        return cls(**values)
+
+
+def _dump(state: Any) -> bytes:
+    return (json.dumps(asdict(state), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+class ArchiveState:
+    def __init__(self, store: ArchiveStore) -> None:
+        self.store = store
+
+    def url(self, url: str) -> UrlState | None:
+        found = self.store.read(url_key(url))
+        return UrlState(**json.loads(found[0])) if found else None
+
+    def save_url(self, state: UrlState) -> None:
+        self.store.put(url_key(state.url), _dump(state))
+
+    def article(self, record_id: str) -> tuple[ArticleState | None, str | None]:
+        found = self.store.read(article_key(record_id))
+        return (ArticleState.from_json(found[0]), found[1]) if found else (None, None)
+
+    def save_article(self, state: ArticleState, token: str | None) -> str:
+        """Write the state only if nobody changed it since it was read with ``token``; else Conflict."""
+        return self.store.put_if(article_key(state.id), _dump(state), token)
+
+
+def is_fresh(state: UrlState | None, now: datetime, refresh_after: Any) -> bool:
+    """True when the URL was checked more recently than ``refresh_after`` (a timedelta) ago."""
+    if state is None or not refresh_after:
+        return False
+    checked = datetime.fromisoformat(state.checked_at.replace("Z", "+00:00"))
+    return bool(now - checked < refresh_after)
+
+
+__all__ = ["ArchiveState", "ArticleState", "Conflict", "UrlState", "Version", "is_fresh"]

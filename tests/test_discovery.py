@@ -1,0 +1,329 @@
+"""Discovery and incremental crawling end to end: the feed, sitemap and site spiders as subprocesses
+against the sample site (its feeds, news sitemaps, section pages and broken sources), into a local
+directory and into moto's S3 server. What each spider must find is written down in
+crawler/demo/site/discovery.json."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.demo.server import SITE_DIR, LocalSite
+from tests.conftest import ArchiveTarget, run_crawl
+
+DISCOVERY: dict[str, Any] = json.loads((SITE_DIR / "discovery.json").read_text("utf-8"))
+FEEDS: dict[str, list[str]] = DISCOVERY["feeds"]
+SITEMAPS: dict[str, list[str]] = DISCOVERY["sitemaps"]
+ALL_ARTICLES = sorted({path for paths in FEEDS.values() for path in paths})
+CHANGED = "courier/2021/03/02/harbour-bridge-reopens.html"
+
+
+def crawl(target: ArchiveTarget, crawl_settings: list[str], *args: str) -> Any:
+    result = run_crawl(*args, *target.settings, *crawl_settings, env=target.env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def archive_target_uri(target: ArchiveTarget) -> str:
+    """The archive as the crawl's summary names it."""
+    return Path(target.uri).resolve().as_uri() if target.kind == "local" else target.uri
+
+
+def archived_paths(target: ArchiveTarget, site: LocalSite) -> list[str]:
+    return sorted(record["url"][len(site.url) + 1 :] for record in target.records().values())
+
+
+def summary(result: Any) -> list[str]:
+    return [line for line in result.stdout.splitlines() if not line.startswith("pages fetched:")]
+
+
+def article_hits(site: LocalSite) -> dict[str, int]:
+    return {path: site.hits[f"/{path}"] for path in ALL_ARTICLES}
+
+
+def feed_urls(site: LocalSite) -> str:
+    return "url=" + ",".join(f"{site.url}/{path}" for path in FEEDS)
+
+
+def test_feed_spider_archives_every_entry_and_counts_broken_feeds(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    broken = [path for path in DISCOVERY["broken"] if path.endswith(".rss")]
+    urls = ",".join(f"{site.url}/{path}" for path in [*FEEDS, *broken])
+    result = crawl(archive_target, crawl_settings, "feed", "-a", f"url={urls}")
+    assert summary(result) == [
+        f"records written: 13 to {archive_target_uri(archive_target)} (new 13, changed 0)",
+        "unchanged:       0 checked, 0 not due for a check",
+        "pages skipped:   0 (none)",
+        "broken sources:  3 (empty 1, malformed 1, not_a_feed 1)",
+        "finish reason:   finished",
+    ]
+    assert archived_paths(archive_target, site) == ALL_ARTICLES
+    for path in broken:
+        assert f"Broken feed {site.url}/{path}: {DISCOVERY['broken'][path]}" in result.stderr
+    records = {r["url"][len(site.url) + 1 :]: r for r in archive_target.records().values()}
+    assert {r["spider"] for r in records.values()} == {"feed"}
+    assert {r["version"] for r in records.values()} == {1}
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["", "robots.txt", "sitemap_index.xml", "valley/sitemap.xml", "courier/news-sitemap.xml"],
+    ids=["home-page", "robots", "index", "sitemap", "news-sitemap"],
+)
+def test_sitemap_spider_finds_exactly_the_listed_articles(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str], start: str
+) -> None:
+    archive = tmp_path / "archive"
+    result = run_crawl(
+        "sitemap", "-a", f"url={site.url}/{start}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = SITEMAPS["sitemap_index.xml" if start in ("", "robots.txt") else start]
+    records = [json.loads(p.read_text("utf-8")) for p in (archive / "records").rglob("*.json")]
+    assert sorted(r["url"][len(site.url) + 1 :] for r in records) == expected
+    assert f"records written: {len(expected)} to {archive.resolve().as_uri()}" in result.stdout
+
+
+def test_sitemap_since_skips_older_entries_without_fetching_them(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    dates = DISCOVERY["sitemap_dates"]
+    since = datetime(2023, 1, 1, tzinfo=timezone.utc)
+    expected = sorted(p for p, d in dates.items() if datetime.fromisoformat(d) >= since)
+    before = article_hits(site)
+    result = crawl(
+        archive_target,
+        crawl_settings,
+        "sitemap",
+        "-a",
+        f"url={site.url}/sitemap_index.xml",
+        "-a",
+        "since=2023-01-01",
+    )
+    assert (
+        archived_paths(archive_target, site)
+        == expected
+        == [
+            "courier/2023/04/20/council-budget-vote.html",
+            "rundschau/2023/12/01/fernwaerme-preise-steigen.html",
+            "valley/2023/02/06/mill-street-sewer-closure.html",
+            "valley/2024/05/21/library-expansion-plans.html",
+        ]
+    )
+    fetched = {path for path, hits in article_hits(site).items() if hits > before[path]}
+    assert sorted(fetched) == expected
+    [manifest] = archive_target.documents("runs/").values()
+    assert manifest["arguments"] == {"url": f"{site.url}/sitemap_index.xml", "since": "2023-01-01"}
+    assert "records written: 4" in result.stdout
+
+
+def test_sitemap_max_age_is_relative_to_now(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    now = datetime.now(timezone.utc)
+    expected = sorted(
+        path
+        for path, moment in DISCOVERY["sitemap_dates"].items()
+        if datetime.fromisoformat(moment) >= now - timedelta(days=1000)
+    )
+    archive = tmp_path / "archive"
+    result = run_crawl(
+        "sitemap",
+        "-a",
+        f"url={site.url}/sitemap_index.xml",
+        "-a",
+        "max_age=1000d",
+        "-s",
+        f"ARCHIVE_URI={archive}",
+        *crawl_settings,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    records = [json.loads(p.read_text("utf-8")) for p in (archive / "records").rglob("*.json")]
+    assert sorted(r["url"][len(site.url) + 1 :] for r in records) == expected
+
+
+def test_broken_sitemaps_are_counted_and_the_good_one_is_crawled(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    broken = ["broken/malformed-sitemap.xml", "broken/empty-sitemap.xml", "broken/not-gzip.xml.gz"]
+    urls = ",".join(f"{site.url}/{path}" for path in [*broken, "courier/news-sitemap.xml"])
+    archive = tmp_path / "archive"
+    result = run_crawl("sitemap", "-a", f"url={urls}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "broken sources:  3 (bad_gzip 1, empty 1, malformed 1)" in result.stdout.splitlines()
+    records = [json.loads(p.read_text("utf-8")) for p in (archive / "records").rglob("*.json")]
+    # The truncated sitemap still gives the whole entry before the cut, and a cut-off URL that is a 404.
+    recovered = "valley/2021/03/02/cedar-river-levee-inspection.html"
+    expected = sorted([*SITEMAPS["courier/news-sitemap.xml"], recovered])
+    assert sorted(r["url"][len(site.url) + 1 :] for r in records) == expected
+    assert (
+        f"Broken sitemap {site.url}/broken/malformed-sitemap.xml: malformed: kept 2 entries" in result.stderr
+    )
+    assert "pages skipped:   1 (http_404 1)" in result.stdout.splitlines()
+    for path in broken:
+        assert f"Broken sitemap {site.url}/{path}: {DISCOVERY['broken'][path]}" in result.stderr
+
+
+def test_site_spider_follows_links_and_archives_only_articles(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    result = crawl(archive_target, crawl_settings, "site", "-a", f"url={site.url}/", "-a", "depth=2")
+    assert archived_paths(archive_target, site) == DISCOVERY["site_depth2_articles"]
+    assert "records written: 13" in result.stdout
+    assert "pages skipped:   10 (not_article 2, not_html 1, too_short 7)" in result.stdout.splitlines()
+
+
+def test_site_spider_stops_at_its_depth(site: LocalSite, tmp_path: Path, crawl_settings: list[str]) -> None:
+    archive = tmp_path / "archive"
+    result = run_crawl(
+        "site", "-a", f"url={site.url}/", "-a", "depth=1", "-s", f"ARCHIVE_URI={archive}", *crawl_settings
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (archive / "records").exists()  # the articles are two links away from the home page
+
+
+def test_second_run_skips_recent_articles_then_rechecks_and_versions_a_changed_one(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    first = crawl(archive_target, crawl_settings, "feed", "-a", feed_urls(site))
+    assert "records written: 13" in first.stdout
+    records_after_first = archive_target.records()
+
+    # Within ARCHIVE_REFRESH_AFTER (default a day): no article page is even downloaded.
+    hits = article_hits(site)
+    second = crawl(archive_target, crawl_settings, "feed", "-a", feed_urls(site))
+    assert summary(second)[:2] == [
+        f"records written: 0 to {archive_target_uri(archive_target)} (new 0, changed 0)",
+        "unchanged:       0 checked, 13 not due for a check",
+    ]
+    assert article_hits(site) == hits
+    assert archive_target.records() == records_after_first
+
+    # Due for a re-check: a conditional request each; the site answers 304 Not Modified.
+    third = crawl(
+        archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_REFRESH_AFTER=0"
+    )
+    assert summary(third)[:2] == [
+        f"records written: 0 to {archive_target_uri(archive_target)} (new 0, changed 0)",
+        "unchanged:       13 checked, 0 not due for a check",
+    ]
+    assert article_hits(site) == {path: count + 1 for path, count in hits.items()}
+    assert archive_target.records() == records_after_first
+
+    # One article changes: exactly one new version, linked to the first.
+    original = (SITE_DIR / CHANGED).read_bytes()
+    changed = original.replace(b"shortly after 8pm", b"shortly after 9pm", 1)
+    assert changed != original
+    site.add_route(f"/{CHANGED}", body=changed, content_type="text/html; charset=utf-8")
+    try:
+        fourth = crawl(
+            archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_REFRESH_AFTER=0"
+        )
+    finally:
+        site.routes.pop(f"/{CHANGED}")
+    assert summary(fourth)[:2] == [
+        f"records written: 1 to {archive_target_uri(archive_target)} (new 0, changed 1)",
+        "unchanged:       12 checked, 0 not due for a check",
+    ]
+    records = archive_target.records()
+    new_keys = sorted(set(records) - set(records_after_first))
+    assert len(records) == 14 and len(new_keys) == 1
+    newest = records[new_keys[0]]
+    [(old_key, oldest)] = [(k, r) for k, r in records_after_first.items() if r["id"] == newest["id"]]
+    assert newest["url"] == f"{site.url}/{CHANGED}"
+    assert (newest["version"], newest["previous_key"], newest["first_seen_at"]) == (
+        2,
+        old_key,
+        oldest["first_seen_at"],
+    )
+    assert "shortly after 9pm" in newest["text"] and "shortly after 8pm" in oldest["text"]
+    assert newest["content_sha256"] != oldest["content_sha256"]
+    [state] = [s for k, s in archive_target.documents("state/articles/").items() if newest["id"] in k]
+    assert [(v["version"], v["key"], v["committed"]) for v in state["versions"]] == [
+        (1, old_key, True),
+        (2, new_keys[0], True),
+    ]
+
+    manifests = sorted(archive_target.documents("runs/").values(), key=lambda m: m["started_at"])
+    assert [
+        {k: m["counts"][k] for k in ("new", "changed", "unchanged", "not_modified", "fresh")}
+        for m in manifests
+    ] == [
+        {"new": 13, "changed": 0, "unchanged": 0, "not_modified": 0, "fresh": 0},
+        {"new": 0, "changed": 0, "unchanged": 0, "not_modified": 0, "fresh": 13},
+        {"new": 0, "changed": 0, "unchanged": 0, "not_modified": 13, "fresh": 0},
+        {"new": 0, "changed": 1, "unchanged": 0, "not_modified": 12, "fresh": 0},
+    ]
+
+
+def test_an_unchanged_page_without_a_304_writes_nothing_new(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    """A server that ignores conditional requests: the page is downloaded and compared by content."""
+    path = "/e2e/no-etag-article.html"
+    body = (SITE_DIR / CHANGED).read_bytes()
+    url = site.add_route(
+        path, body=body, content_type="text/html; charset=utf-8", ETag='"changes-every-time"'
+    )
+    try:
+        crawl(archive_target, crawl_settings, "article", "-a", f"url={url}")
+        again = crawl(
+            archive_target, crawl_settings, "article", "-a", f"url={url}", "-s", "ARCHIVE_REFRESH_AFTER=0"
+        )
+    finally:
+        site.routes.pop(path)
+    assert "unchanged:       1 checked, 0 not due for a check" in again.stdout.splitlines()
+    assert len(archive_target.records()) == 1
+
+
+@pytest.mark.parametrize(
+    ("spider", "arguments", "message"),
+    [
+        (
+            "sitemap",
+            ["-a", "since=last tuesday"],
+            "error: -a since: not a date: 'last tuesday' (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)",
+        ),
+        (
+            "sitemap",
+            ["-a", "since=2021-03-01", "-a", "max_age=2d"],
+            "error: give -a since or -a max_age, not both",
+        ),
+        (
+            "sitemap",
+            ["-a", "max_age=2021-03-01"],
+            "error: -a max_age: not a duration: '2021-03-01' (use e.g. 12h, 2d)",
+        ),
+        ("site", ["-a", "depth=two"], "error: -a depth: not a whole number of links: 'two'"),
+        (
+            "feed",
+            ["-s", "ARCHIVE_REFRESH_AFTER=soon"],
+            "error: ARCHIVE_REFRESH_AFTER='soon': not a duration: 'soon' (use e.g. 30m, 12h, 2d, 1w)",
+        ),
+    ],
+)
+def test_bad_discovery_arguments_stop_before_any_request(
+    site: LocalSite,
+    tmp_path: Path,
+    crawl_settings: list[str],
+    spider: str,
+    arguments: list[str],
+    message: str,
+) -> None:
+    before = sum(site.hits.values())
+    result = run_crawl(
+        spider,
+        "-a",
+        f"url={site.url}/sitemap_index.xml",
+        *arguments,
+        "-s",
+        f"ARCHIVE_URI={tmp_path / 'archive'}",
+        *crawl_settings,
+    )
+    assert (result.returncode, result.stderr.splitlines()[-1]) == (2, message)
+    assert sum(site.hits.values()) == before

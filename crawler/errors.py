@@ -19,12 +19,18 @@ class SettingError(ConfigError):
     """A setting (``-s NAME=value`` or its environment variable) is invalid."""
 
 
+# What went wrong with the archive, for exit statuses: the archive (bucket, directory) does not exist,
+# credentials are missing or refused, the storage cannot be reached, anything else.
+MISSING, CREDENTIALS, UNREACHABLE, OTHER = "missing", "credentials", "unreachable", "other"
+
+
 class StorageError(ArchiverError):
     """The archive could not be read or written; ``retryable`` says whether trying again may help."""
 
-    def __init__(self, message: str, *, retryable: bool) -> None:
+    def __init__(self, message: str, *, retryable: bool, kind: str = OTHER) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.kind = kind
 
 
 class Conflict(StorageError):
@@ -37,3 +43,7 @@ class Conflict(StorageError):
 
 class StorageUnavailable(ConfigError):
     """The archive cannot be used at all (missing bucket, no credentials): checked before crawling."""
+
+    def __init__(self, message: str, *, kind: str = OTHER) -> None:
+        super().__init__(message)
+        self.kind = kind

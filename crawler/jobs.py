@@ -28,7 +28,7 @@ from typing import Any
 
 from crawler import outcome
 from crawler.durations import parse_duration
-from crawler.errors import Conflict, SettingError, StorageError
+from crawler.errors import ConfigError, Conflict, SettingError, StorageError
 from crawler.record import now_utc, utc_iso
 from pipelines.stores import ArchiveStore, open_store
 
@@ -86,9 +86,10 @@ class JobLock:
         if found is not None:
             try:
                 current = LockHolder(**json.loads(found[0]))
-            except (ValueError, TypeError):
-                current = None  # unreadable: treated as expired
-            if current is not None and not current.expired(now_utc()):
+                live = not current.expired(now_utc())
+            except (ValueError, TypeError, AttributeError):
+                live = False  # unreadable: treated as expired
+            if live:
                 raise Locked(
                     f"job {self.job!r} is already running on {current.host} (pid {current.pid}, "
                     f"since {current.started_at}); its lock {self.key} in {self.store.uri} "
@@ -103,9 +104,13 @@ class JobLock:
         self.token = self.store.put_if(self.key, self._lease(), self.token)
 
     def release(self) -> None:
-        found = self.store.read(self.key)
-        if found is not None and found[1] == self.token:
-            self.store.delete(self.key)
+        """Remove the lock if it is still ours; if that fails, it expires after its time to live."""
+        try:
+            found = self.store.read(self.key)
+            if found is not None and found[1] == self.token:
+                self.store.delete(self.key)
+        except StorageError as exc:
+            print(f"warning: could not release the lock {self.key}: {exc}", file=sys.stderr)
 
 
 def default_job_name(spider: str, arguments: list[str]) -> str:
@@ -130,7 +135,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         for value in values:
             if "=" not in value:
                 raise SettingError(f"{flag} {value!r}: expected NAME=VALUE")
-    job = options.job or default_job_name(options.spider, options.arguments)
+    job = default_job_name(options.spider, options.arguments) if options.job is None else options.job
     if not job or any(not (c.isalnum() or c in "-_.") for c in job) or job.startswith("."):
         raise SettingError(f"--job {job!r}: use letters, digits, '-', '_' and '.'")
     options.job = job
@@ -164,37 +169,53 @@ def run(options: argparse.Namespace) -> int:
         raise SettingError(f"ARCHIVE_LOCK_TTL={value!r}: {exc}") from None
     if ttl <= timedelta(0):
         raise SettingError(f"ARCHIVE_LOCK_TTL={value!r}: must be longer than 0")
-    lock = JobLock(open_store(settings.get("ARCHIVE_URI"), settings), options.job, ttl)
+    store = open_store(settings.get("ARCHIVE_URI"), settings)
+    store.check()  # a missing bucket or no credentials: the same one line and exit 2 as the crawl's
+    lock = JobLock(store, options.job, ttl)
     lock.acquire()
-    child = subprocess.Popen(crawl_command(options))
-    # A scheduler's stop (SIGTERM) reaches the crawl, which then closes cleanly and writes its manifest.
-    forward = signal.signal(signal.SIGTERM, lambda number, frame: child.send_signal(signal.SIGTERM))
-    stopped = threading.Event()
-    renewer = threading.Thread(target=_keep_alive, args=(lock, stopped), name="job-lock", daemon=True)
-    renewer.start()
     try:
-        status = child.wait()
+        child = subprocess.Popen(crawl_command(options))
+        # A scheduler's stop (SIGTERM) reaches the crawl, which closes cleanly and writes its manifest.
+        forward = signal.signal(signal.SIGTERM, lambda number, frame: child.send_signal(signal.SIGTERM))
+        stopped = threading.Event()
+        renewer = threading.Thread(
+            target=_keep_alive, args=(lock, stopped, child), name="job-lock", daemon=True
+        )
+        renewer.start()
+        try:
+            status = child.wait()
+        finally:
+            stopped.set()
+            renewer.join()
+            signal.signal(signal.SIGTERM, forward)
     finally:
-        stopped.set()
-        renewer.join()
-        signal.signal(signal.SIGTERM, forward)
         lock.release()
     return status if status >= 0 else outcome.CRAWL_FAILED
 
 
-def _keep_alive(lock: JobLock, stopped: threading.Event) -> None:
-    """Renew the lease at a third of its time to live, so only a dead run's lock expires."""
+def _keep_alive(lock: JobLock, stopped: threading.Event, child: subprocess.Popen[bytes]) -> None:
+    """Renew the lease at a third of its time to live, so only a dead run's lock expires.
+
+    If another run took the lock over (this one could not renew it in time), this crawl stops:
+    two runs of one job must not go on side by side.
+    """
     while not stopped.wait(lock.ttl.total_seconds() / 3):
         try:
             lock.renew()
-        except (StorageError, Conflict) as exc:
+        except Conflict:
+            print(
+                f"error: job {lock.job!r} lost its lock {lock.key} to another run; stopping", file=sys.stderr
+            )
+            child.send_signal(signal.SIGTERM)
+            return
+        except StorageError as exc:
             print(f"warning: could not renew the lock {lock.key}: {exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         return run(parse_arguments(sys.argv[1:] if argv is None else argv))
-    except SettingError as exc:
+    except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return outcome.BAD_INPUT
     except Locked as exc:

@@ -138,7 +138,12 @@ class ArchivePipeline:
             token = self.state.save_article(state, token)
         else:  # an earlier run claimed this version and stopped before committing it
             stamped = self._stamp(record, state, version.version, version.archived_at, latest)
+        abandoned = version.key if version.key != record_key(stamped) else None
+        if abandoned:  # fetched on another day than the claim: the record moves to today's partition
+            version.key = record_key(stamped)
         self.store.put(version.key, stamped.to_json())
+        if abandoned:
+            self.store.delete(abandoned)  # never committed; it may hold the crashed run's copy
         version.committed = True
         self.state.save_article(state, token)
         self._checked(record)

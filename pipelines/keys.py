@@ -2,11 +2,11 @@
 
     records/date=YYYY-MM-DD/domain=HOST/ID-SHA.json
 
-``date`` is the UTC day the version was archived (normally the day its page was fetched) and
-``domain`` its host, both Hive-style partitions, so a
-day's or a site's records can be listed alone, and DuckDB, Athena or Spark read the tree as is. ID is the
-record id (from the canonical URL) and SHA the first 16 hex digits of ``content_sha256``: one key per
-article version, so two writers of the same version write the same key and never two copies.
+``date`` is the UTC day the version's page was fetched (``fetched_at``; a record delivered late from
+the spool keeps its day) and ``domain`` its host, both Hive-style partitions, so a day's or a site's
+records can be listed alone, and DuckDB, Athena or Spark read the tree as is. ID is the record id
+(from the canonical URL) and SHA the first 16 hex digits of ``content_sha256``: one key per article
+version, so two writers of the same version write the same key and never two copies.
 Keys are built only from these sanitised parts; no URL text reaches a key.
 """
 
@@ -26,6 +26,6 @@ def safe_domain(domain: str) -> str:
 
 
 def record_key(record: ArticleRecord) -> str:
-    day = (record.archived_at or record.fetched_at)[:10]
+    day = record.fetched_at[:10]
     partition = f"date={day}/domain={safe_domain(record.domain)}"
     return f"{RECORDS}/{partition}/{record.id}-{record.content_sha256[:16]}.json"

@@ -10,11 +10,22 @@ import fcntl
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from crawler.errors import Conflict, SettingError, StorageError, StorageUnavailable
+from crawler.errors import (
+    CREDENTIALS,
+    MISSING,
+    OTHER,
+    UNREACHABLE,
+    Conflict,
+    SettingError,
+    StorageError,
+    StorageUnavailable,
+)
 
 
 class ArchiveStore(Protocol):
@@ -22,6 +33,9 @@ class ArchiveStore(Protocol):
 
     def check(self) -> None:
         """Raise StorageUnavailable when the archive cannot be written at all."""
+
+    def check_readable(self) -> None:
+        """Raise StorageUnavailable when there is no archive to read (no directory, no bucket)."""
 
     def put(self, key: str, data: bytes) -> None:
         """Write one object whole, or raise StorageError; a reader never sees half of it."""
@@ -37,6 +51,19 @@ class ArchiveStore(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove an object; no error when it is already gone."""
+
+    def objects(self, prefix: str) -> Iterator[StoredObject]:
+        """Every object whose key starts with ``prefix`` (a folder ending in "/"), in key order."""
+
+    def folders(self, prefix: str) -> list[str]:
+        """The names of the folders directly under ``prefix``: one listing call, not a walk of the tree."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    key: str
+    size: int
+    md5: str | None = None  # the object's MD5 when the store tells it without a read (S3 ETag)
 
 
 class LocalStore:
@@ -59,6 +86,10 @@ class LocalStore:
                 pass
         except OSError as exc:
             raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: cannot write: {exc.strerror}") from None
+
+    def check_readable(self) -> None:
+        if not self.root.is_dir():
+            raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: no such directory", kind=MISSING)
 
     def put(self, key: str, data: bytes) -> None:
         self._write(self._path(key), data, exclusive=False)
@@ -115,6 +146,24 @@ class LocalStore:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def objects(self, prefix: str) -> Iterator[StoredObject]:
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return
+        for directory, subdirectories, files in os.walk(folder):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue  # temporary files of writes in progress
+                path = Path(directory) / name
+                yield StoredObject(path.relative_to(self.root).as_posix(), path.stat().st_size)
+
+    def folders(self, prefix: str) -> list[str]:
+        folder = self._path(prefix)
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
 
 class S3Store:
     """A bucket and key prefix on any S3-compatible service, through an injected boto3 client."""
@@ -132,7 +181,11 @@ class S3Store:
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except Exception as exc:
-            raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: {describe_s3_error(exc)}") from None
+            kind, message = s3_failure(exc)
+            raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: {message}", kind=kind) from None
+
+    def check_readable(self) -> None:
+        self.check()  # HeadBucket: the bucket exists and these credentials may use it
 
     def put(self, key: str, data: bytes) -> None:
         try:
@@ -145,7 +198,7 @@ class S3Store:
                 ChecksumAlgorithm="SHA256",
             )
         except Exception as exc:
-            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+            raise s3_storage_error(exc) from None
 
     def get(self, key: str) -> bytes:
         body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
@@ -158,7 +211,7 @@ class S3Store:
         except Exception as exc:
             if _error_code(exc) in ("NoSuchKey", "404"):
                 return None
-            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+            raise s3_storage_error(exc) from None
 
     def put_if(self, key: str, data: bytes, token: str | None) -> str:
         condition = {"IfMatch": token} if token is not None else {"IfNoneMatch": "*"}
@@ -174,14 +227,37 @@ class S3Store:
         except Exception as exc:
             if _error_code(exc) in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
                 raise Conflict(key) from None
-            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+            raise s3_storage_error(exc) from None
         return str(answer["ETag"])
 
     def delete(self, key: str) -> None:
         try:
             self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
         except Exception as exc:
-            raise StorageError(describe_s3_error(exc), retryable=is_retryable(exc)) from None
+            raise s3_storage_error(exc) from None
+
+    def _pages(self, prefix: str, **options: Any) -> Iterator[dict[str, Any]]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            yield from paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix), **options)
+        except Exception as exc:
+            raise s3_storage_error(exc) from None
+
+    def objects(self, prefix: str) -> Iterator[StoredObject]:
+        skip = len(self._key(""))
+        for page in self._pages(prefix):
+            for item in page.get("Contents", []):
+                etag = str(item.get("ETag", "")).strip('"')
+                md5 = etag if len(etag) == 32 else None  # multipart ETags are not MD5s
+                yield StoredObject(item["Key"][skip:], int(item["Size"]), md5)
+
+    def folders(self, prefix: str) -> list[str]:
+        start = len(self._key(prefix))
+        return [
+            common["Prefix"][start:].rstrip("/")
+            for page in self._pages(prefix, Delimiter="/")
+            for common in page.get("CommonPrefixes", [])
+        ]
 
 
 def _error_code(exc: Exception) -> str:
@@ -189,24 +265,32 @@ def _error_code(exc: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-def describe_s3_error(exc: Exception) -> str:
-    """One line naming the problem, without credentials or signed URLs."""
+def s3_failure(exc: Exception) -> tuple[str, str]:
+    """The kind of problem (crawler.errors.MISSING, ...) and one line naming it, without secrets."""
     from botocore import exceptions as boto
 
     code = _error_code(exc)
     if isinstance(exc, boto.NoCredentialsError):
-        return "no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)"
+        return (
+            CREDENTIALS,
+            "no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)",
+        )
     if isinstance(exc, boto.EndpointConnectionError | boto.ConnectTimeoutError):
-        return f"cannot connect to the S3 endpoint ({type(exc).__name__})"
+        return UNREACHABLE, f"cannot connect to the S3 endpoint ({type(exc).__name__})"
     if isinstance(exc, boto.ReadTimeoutError):
-        return "the S3 endpoint did not answer in time"
+        return UNREACHABLE, "the S3 endpoint did not answer in time"
     if code in ("404", "NoSuchBucket"):
-        return "bucket does not exist"
+        return MISSING, "bucket does not exist"
     if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
-        return f"access denied ({code}): check the credentials and the bucket policy"
+        return CREDENTIALS, f"access denied ({code}): check the credentials and the bucket policy"
     if code:
-        return f"S3 error {code}"
-    return f"{type(exc).__name__}"
+        return OTHER, f"S3 error {code}"
+    return OTHER, f"{type(exc).__name__}"
+
+
+def s3_storage_error(exc: Exception) -> StorageError:
+    kind, message = s3_failure(exc)
+    return StorageError(message, retryable=is_retryable(exc), kind=kind)
 
 
 def is_retryable(exc: Exception) -> bool:

@@ -229,7 +229,7 @@ def archive_target(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveTar
             return {
                 p.relative_to(root).as_posix(): p.read_bytes()
                 for p in root.rglob("*.json")
-                if not p.relative_to(root).as_posix().startswith(".")
+                if not any(part.startswith(".") for part in p.relative_to(root).parts)
             }
 
         return ArchiveTarget("local", str(root), ["-s", f"ARCHIVE_URI={root}"], {}, read_local)

@@ -63,17 +63,13 @@ def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> Archive
     )
 
 
+def records_with_keys(store: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every record object in the store and its key, by listing it the way a reader does."""
+    return [(item.key, json.loads(store.get(item.key))) for item in store.objects("records/")]
+
+
 def records_in(store: Any) -> list[dict[str, Any]]:
-    """Every record object in the store, by listing it the way a reader would."""
-    if isinstance(store, LocalStore):
-        return [json.loads(p.read_bytes()) for p in sorted((store.root / "records").rglob("*.json"))]
-    pages = store.client.get_paginator("list_objects_v2").paginate(
-        Bucket=store.bucket, Prefix=f"{store.prefix}/records/"
-    )
-    keys = [item["Key"] for page in pages for item in page.get("Contents", [])]
-    return [
-        json.loads(store.client.get_object(Bucket=store.bucket, Key=k)["Body"].read()) for k in sorted(keys)
-    ]
+    return [record for _, record in records_with_keys(store)]
 
 
 def test_a_failed_write_is_retried(tmp_path: Path) -> None:
@@ -152,10 +148,33 @@ def test_a_claimed_but_unwritten_version_is_completed_under_its_key(any_store: A
         ArticleState(record.id, record.canonical_url, "2026-11-25T10:00:01Z", [pending]), None
     )
     outcome, stored = pipeline(any_store, tmp_path / "spool")._archive_or_spool(
-        replace(record, fetched_at="2026-11-28T00:00:00Z")
+        replace(record, fetched_at="2026-11-25T11:00:00Z")
     )
     assert (outcome, record_key(stored)) == (names.RECORDS_NEW, pending.key)
     assert [(r["version"], r["archived_at"]) for r in records_in(any_store)] == [(1, "2026-11-25T10:00:01Z")]
+    state, _ = ArchiveState(any_store).article(record.id)
+    assert state is not None and [(v.key, v.committed) for v in state.versions] == [(pending.key, True)]
+
+
+def test_a_claimed_version_refetched_on_another_day_moves_to_that_day(any_store: Any, tmp_path: Path) -> None:
+    """The crashed run had written its record but not committed it: one copy remains, in the new day."""
+    record = make_record()
+    claimed = replace(
+        record, archived_at="2026-11-25T10:00:01Z", version=1, first_seen_at="2026-11-25T10:00:01Z"
+    )
+    pending = Version(1, record.content_sha256, record_key(claimed), "2026-11-25T10:00:01Z", committed=False)
+    ArchiveState(any_store).save_article(
+        ArticleState(record.id, record.canonical_url, "2026-11-25T10:00:01Z", [pending]), None
+    )
+    any_store.put(pending.key, claimed.to_json())
+    refetched = replace(record, fetched_at="2026-11-28T00:00:00Z")
+    outcome, stored = pipeline(any_store, tmp_path / "spool")._archive_or_spool(refetched)
+    assert outcome == names.RECORDS_NEW
+    assert [key for key, _ in records_with_keys(any_store)] == [record_key(stored)]
+    assert record_key(stored).startswith("records/date=2026-11-28/")
+    state, _ = ArchiveState(any_store).article(record.id)
+    assert state is not None
+    assert [(v.key, v.committed) for v in state.versions] == [(record_key(stored), True)]
 
 
 def test_a_record_that_cannot_be_archived_is_spooled_then_delivered(

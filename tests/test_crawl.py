@@ -35,7 +35,7 @@ def check_record(record: dict[str, Any], site_url: str, key: str, validator: Any
     assert match["id"] == record["id"] == record_id(record["url"])
     assert match["sha"] == record["content_sha256"][:16]
     assert record["content_sha256"] == content_sha256(record["title"], record["text"])
-    assert record["archived_at"][:10] == key.split("date=")[1][:10]
+    assert record["fetched_at"][:10] == key.split("date=")[1][:10]
     expected = {
         "url": f"{site_url}/{path}",
         "requested_url": f"{site_url}/{path}",

@@ -1,0 +1,497 @@
+"""The scheduler entry point end to end: ``python -m crawler.jobs`` as a subprocess, as cron or a
+Kubernetes CronJob would run it, against the local sample site, into a local directory and into moto's
+S3 server over HTTP; and its job lock and job names against real stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.settings import Settings
+
+from crawler.demo.server import SITE_DIR, LocalSite
+from crawler.errors import Conflict
+from crawler.jobs import JobLock, Locked, LockHolder, default_job_name, lock_key
+from crawler.record import now_utc, utc_iso
+from pipelines.stores import ArchiveStore, open_store
+from tests.conftest import PROJECT_DIR, ArchiveTarget
+
+DEMO = {p["path"]: p for p in json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]}
+ARTICLES = sorted(path for path, page in DEMO.items() if page["is_article"])
+JOB_TIMEOUT = 120.0
+ZERO_COUNTS = {
+    "pages_fetched": 0,
+    "new": 0,
+    "changed": 0,
+    "unchanged": 0,
+    "not_modified": 0,
+    "fresh": 0,
+    "spooled": 0,
+    "delivered_late": 0,
+    "still_spooled": 0,
+    "lost": 0,
+    "skipped": {},
+    "broken_sources": {},
+}
+
+
+def job_env(target: ArchiveTarget | None = None) -> dict[str, str]:
+    """The environment of run_crawl: none of the caller's archive, Scrapy or AWS variables leak in."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
+    return {**base, "LOG_LEVEL": "INFO", **(target.env if target is not None else {})}
+
+
+def job_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "crawler.jobs", *args]
+
+
+def run_job(*args: str, target: ArchiveTarget | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m crawler.jobs ARGS`` from the project directory, as a scheduler runs it."""
+    return subprocess.run(
+        job_command(*args),
+        cwd=PROJECT_DIR,
+        env=job_env(target),
+        capture_output=True,
+        text=True,
+        timeout=JOB_TIMEOUT,
+        check=False,
+    )
+
+
+def target_store(target: ArchiveTarget) -> ArchiveStore:
+    """The project's own store for the test's archive, configured as the job configures it."""
+    options: dict[str, Any] = dict(value.split("=", 1) for value in target.settings[1::2])
+    if target.env:
+        options["AWS_ACCESS_KEY_ID"] = target.env["AWS_ACCESS_KEY_ID"]
+        options["AWS_SECRET_ACCESS_KEY"] = target.env["AWS_SECRET_ACCESS_KEY"]
+        options["AWS_REGION_NAME"] = target.env["AWS_DEFAULT_REGION"]
+    return open_store(target.uri, Settings(options))
+
+
+def stored_lock(store: ArchiveStore, job: str) -> bytes | None:
+    found = store.read(lock_key(job))
+    return None if found is None else found[0]
+
+
+def plant_lock(store: ArchiveStore, job: str, expires_in: timedelta) -> LockHolder:
+    """A lock as another machine's run of ``job`` leaves it, expiring ``expires_in`` from now."""
+    now = now_utc()
+    started = utc_iso(now - timedelta(hours=2))
+    holder = LockHolder(job, "scheduler-2", 4242, started, utc_iso(now + expires_in))
+    store.put_if(lock_key(job), holder.encode(), None)
+    return holder
+
+
+def article_urls(site: LocalSite, count: int) -> str:
+    return ",".join(f"{site.url}/{path}" for path in ARTICLES[:count])
+
+
+def summary_lines(uri: str, fetched: int, new: int, reason: str = "finished") -> list[str]:
+    return [
+        f"pages fetched:   {fetched}",
+        f"records written: {new} to {uri} (new {new}, changed 0)",
+        "unchanged:       0 checked, 0 not due for a check",
+        "pages skipped:   0 (none)",
+        f"finish reason:   {reason}",
+    ]
+
+
+def single_manifest(target: ArchiveTarget, context: str) -> dict[str, Any]:
+    """The one run manifest in the archive, checked to sit under its start date and job id."""
+    manifests = target.documents("runs/")
+    assert len(manifests) == 1, f"{sorted(manifests)}\n{context}"
+    [(key, manifest)] = manifests.items()
+    assert key == f"runs/date={manifest['started_at'][:10]}/{manifest['job_id']}.json"
+    return manifest
+
+
+# --- end to end -----------------------------------------------------------------------------------
+
+
+def test_a_job_archives_writes_one_manifest_and_releases_its_lock(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    urls = article_urls(site, 2)
+    result = run_job(
+        "article",
+        "-a",
+        f"url={urls}",
+        *archive_target.settings,
+        *crawl_settings,
+        "--job",
+        "nightly",
+        target=archive_target,
+    )
+    context = result.stderr[-3000:]
+    assert result.returncode == 0, context
+    uri = target_store(archive_target).uri
+    assert result.stdout.splitlines() == summary_lines(uri, fetched=3, new=2)  # and robots.txt
+    assert archive_target.documents("locks/") == {}
+
+    manifest = single_manifest(archive_target, context)
+    assert re.fullmatch(r"nightly-\d{8}T\d{6}Z-[0-9a-f]{6}", manifest["job_id"]), manifest["job_id"]
+    records = archive_target.records()
+    assert sorted(r["url"] for r in records.values()) == urls.split(",")
+    assert {r["job_id"] for r in records.values()} == {manifest["job_id"]}
+    assert {
+        name: manifest[name]
+        for name in ("job_name", "spider", "arguments", "finish_reason", "exit_status", "archive", "counts")
+    } == {
+        "job_name": "nightly",
+        "spider": "article",
+        "arguments": {"url": urls},
+        "finish_reason": "finished",
+        "exit_status": 0,
+        "archive": uri,
+        "counts": {**ZERO_COUNTS, "pages_fetched": 3, "new": 2},
+    }
+    assert manifest["host"] == socket.gethostname()
+
+
+def test_a_live_lock_refuses_the_job_before_any_request(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    store = target_store(archive_target)
+    holder = plant_lock(store, "nightly", timedelta(hours=1))
+    before = sum(site.hits.values())
+    result = run_job(
+        "article",
+        "-a",
+        f"url={article_urls(site, 1)}",
+        *archive_target.settings,
+        *crawl_settings,
+        "--job",
+        "nightly",
+        target=archive_target,
+    )
+    assert result.returncode == 5, result.stderr[-3000:]
+    assert result.stderr.splitlines() == [
+        f"locked: job 'nightly' is already running on scheduler-2 (pid 4242, since {holder.started_at}); "
+        f"its lock locks/nightly.json in {store.uri} expires at {holder.expires_at} unless renewed"
+    ]
+    assert result.stdout == ""
+    assert sum(site.hits.values()) == before
+    assert archive_target.documents("locks/") == {"locks/nightly.json": asdict(holder)}
+    assert archive_target.documents("runs/") == {}
+
+
+def test_an_expired_lock_is_taken_over_under_the_default_job_name(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    """A run that died leaves its lock behind; the next scheduled run must not wait for a person."""
+    urls = article_urls(site, 1)
+    job = default_job_name("article", [f"url={urls}"])
+    plant_lock(target_store(archive_target), job, -timedelta(minutes=1))
+    result = run_job(
+        "article", "-a", f"url={urls}", *archive_target.settings, *crawl_settings, target=archive_target
+    )
+    context = result.stderr[-3000:]
+    assert result.returncode == 0, context
+    assert "locked:" not in result.stderr
+    assert archive_target.documents("locks/") == {}
+    assert [r["url"] for r in archive_target.records().values()] == [urls]
+    manifest = single_manifest(archive_target, context)
+    assert (manifest["job_name"], manifest["exit_status"]) == (job, 0)
+    assert manifest["job_id"].startswith(f"{job}-")
+
+
+def test_fewer_articles_than_the_minimum_exit_4(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    """A source that silently stops yielding articles must page someone, though every page was fine."""
+    result = run_job(
+        "article",
+        "-a",
+        f"url={article_urls(site, 2)}",
+        "-s",
+        "ARCHIVE_MIN_RECORDS=3",
+        *archive_target.settings,
+        *crawl_settings,
+        "--job",
+        "nightly",
+        target=archive_target,
+    )
+    context = result.stderr[-3000:]
+    assert result.returncode == 4, context
+    assert result.stdout.splitlines() == summary_lines(target_store(archive_target).uri, fetched=3, new=2)
+    assert len(archive_target.records()) == 2
+    manifest = single_manifest(archive_target, context)
+    assert (manifest["finish_reason"], manifest["exit_status"]) == ("finished", 4)
+    assert archive_target.documents("locks/") == {}
+
+
+# Only a directory: moto stores every key it is sent, so on S3 no record write can be made to fail
+# while the lock, state and manifest writes of the same run succeed.
+@pytest.mark.parametrize("archive_target", ["local"], indirect=True)
+def test_a_record_that_cannot_be_stored_exits_3_and_the_lock_is_released(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    root = Path(archive_target.uri)
+    root.mkdir()
+    (root / "records").write_text("a file where the records directory should be")
+    result = run_job(
+        "article",
+        "-a",
+        f"url={article_urls(site, 1)}",
+        "-s",
+        "ARCHIVE_WRITE_ATTEMPTS=2",
+        "-s",
+        "ARCHIVE_WRITE_BACKOFF=0",
+        *archive_target.settings,
+        *crawl_settings,
+        "--job",
+        "nightly",
+        target=archive_target,
+    )
+    context = result.stderr[-3000:]
+    assert result.returncode == 3, context
+    assert "records spooled: 1 (1 still waiting)" in result.stdout.splitlines()
+    assert archive_target.records() == {}
+    manifest = single_manifest(archive_target, context)
+    assert (manifest["finish_reason"], manifest["exit_status"]) == ("finished", 3)
+    assert manifest["counts"] == {**ZERO_COUNTS, "pages_fetched": 2, "spooled": 1, "still_spooled": 1}
+    assert archive_target.documents("locks/") == {}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["-s", "ARCHIVE_LOCK_TTL=soon"],
+            "error: ARCHIVE_LOCK_TTL='soon': not a duration: 'soon' (use e.g. 30m, 12h, 2d, 1w)",
+        ),
+        (["-s", "ARCHIVE_LOCK_TTL=0"], "error: ARCHIVE_LOCK_TTL='0': must be longer than 0"),
+        (["-a", "since"], "error: -a 'since': expected NAME=VALUE"),
+        (["-s", "LOG_LEVEL"], "error: -s 'LOG_LEVEL': expected NAME=VALUE"),
+        (["--job", "bad/name"], "error: --job 'bad/name': use letters, digits, '-', '_' and '.'"),
+        (["--job", ".hidden"], "error: --job '.hidden': use letters, digits, '-', '_' and '.'"),
+    ],
+    ids=["ttl-not-a-duration", "ttl-zero", "argument-no-value", "setting-no-value", "job-slash", "job-dot"],
+)
+def test_bad_input_is_one_line_and_exit_2_before_the_lock_or_any_request(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str], arguments: list[str], message: str
+) -> None:
+    archive = tmp_path / "archive"
+    before = sum(site.hits.values())
+    url = f"url={article_urls(site, 1)}"
+    result = run_job("article", "-a", url, "-s", f"ARCHIVE_URI={archive}", *crawl_settings, *arguments)
+    assert (result.returncode, result.stderr, result.stdout) == (2, f"{message}\n", "")
+    assert sum(site.hits.values()) == before
+    assert not archive.exists()  # not even a lock was taken
+
+
+def test_the_crawls_own_bad_input_exits_2_and_releases_the_lock(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    """The job cannot know every spider's arguments: the crawl's verdict and message pass through."""
+    before = sum(site.hits.values())
+    result = run_job("article", *archive_target.settings, *crawl_settings, target=archive_target)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert result.stderr.splitlines()[-1] == "error: no URL given: pass -a url=URL[,URL...] or -a urls=FILE"
+    assert "Traceback" not in result.stderr
+    assert sum(site.hits.values()) == before
+    assert archive_target.documents("locks/") == {}
+
+
+def test_a_stop_signal_reaches_the_crawl_and_the_renewed_lock_is_released(
+    archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    """A scheduler stops a job with SIGTERM to the job process only; the crawl must still close cleanly
+    and write its manifest, and the lock must be free for the next run. The page is served by a socket
+    that never answers, so the crawl is certainly running while the lock is watched and the signal sent."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(JOB_TIMEOUT)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/slow.html"
+        job = subprocess.Popen(
+            job_command(
+                "article",
+                "-a",
+                f"url={url}",
+                "-s",
+                "ROBOTSTXT_OBEY=False",
+                "-s",
+                "RETRY_ENABLED=False",
+                "-s",
+                "ARCHIVE_LOCK_TTL=3",  # renewed every second
+                *archive_target.settings,
+                *crawl_settings,
+                "--job",
+                "slow",
+            ),
+            cwd=PROJECT_DIR,
+            env=job_env(archive_target),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stderr: list[str] = []
+        stopping = threading.Event()
+
+        def read_stderr() -> None:
+            assert job.stderr is not None
+            for line in job.stderr:
+                stderr.append(line)
+                if "Received SIGTERM, shutting down gracefully" in line:
+                    stopping.set()
+
+        reader = threading.Thread(target=read_stderr, name="job-stderr", daemon=True)
+        reader.start()
+        try:
+            connection, _ = listener.accept()
+            with connection:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = connection.recv(4096)
+                    assert chunk, "the crawl closed its connection before sending a request"
+                    request += chunk
+                assert request.startswith(b"GET /slow.html HTTP/1.1\r\n")
+
+                # Read through the store, which never shows a lock half written, as the job renews it.
+                store = target_store(archive_target)
+                first = json.loads(stored_lock(store, "slow") or b"null")
+                assert (first["job"], first["host"], first["pid"]) == ("slow", socket.gethostname(), job.pid)
+                # Waiting for the job's renewal thread, in another process: polling is all there is.
+                deadline = time.monotonic() + 15
+                renewed = first
+                while renewed["expires_at"] == first["expires_at"] and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    renewed = json.loads(stored_lock(store, "slow") or b"null")
+                assert renewed["expires_at"] > first["expires_at"], "the lock was not renewed within 15 s"
+                assert renewed["started_at"] == first["started_at"]
+
+                job.send_signal(signal.SIGTERM)
+                assert stopping.wait(JOB_TIMEOUT), "".join(stderr)[-3000:]
+            # The connection is closed: the download fails and the stopping crawl closes.
+            status = job.wait(JOB_TIMEOUT)
+            assert job.stdout is not None
+            stdout = job.stdout.read()
+        finally:
+            if job.poll() is None:
+                job.kill()
+                job.wait()
+            reader.join(JOB_TIMEOUT)
+    context = "".join(stderr)[-3000:]
+    assert status == 1, context
+    assert stdout.splitlines() == [
+        "pages fetched:   0",
+        f"records written: 0 to {target_store(archive_target).uri} (new 0, changed 0)",
+        "unchanged:       0 checked, 0 not due for a check",
+        "pages skipped:   1 (download_error 1)",
+        "finish reason:   shutdown",
+    ]
+    assert archive_target.documents("locks/") == {}
+    manifest = single_manifest(archive_target, context)
+    outcome = (manifest["job_name"], manifest["finish_reason"], manifest["exit_status"])
+    assert outcome == ("slow", "shutdown", 1)
+    # The page that never answered is counted like any page whose download failed.
+    assert manifest["counts"] == {**ZERO_COUNTS, "skipped": {"download_error": 1}}
+
+
+# --- job names ------------------------------------------------------------------------------------
+
+
+def test_the_default_job_name_ignores_the_order_of_arguments() -> None:
+    """The name is the lock's key: it must not change between releases, or between a crontab line and
+    the same job written in another order, or two runs of one job would hold different locks."""
+    arguments = ["url=https://news.example.com/a.html", "since=7d"]
+    assert default_job_name("article", arguments) == "article-df019c1908"
+    assert default_job_name("article", list(reversed(arguments))) == "article-df019c1908"
+    assert default_job_name("feed", ["url=https://news.example.com/feed.xml"]) == "feed-0495f328d4"
+
+
+def test_different_arguments_are_different_jobs() -> None:
+    assert default_job_name("article", ["url=https://news.example.com/a.html"]) != default_job_name(
+        "article", ["url=https://news.example.com/b.html"]
+    )
+    assert default_job_name("article", ["since=7d"]) != default_job_name("sitemap", ["since=7d"])
+
+
+def test_a_job_without_arguments_is_named_after_its_spider() -> None:
+    assert default_job_name("site", []) == "site"
+
+
+# --- the job lock ---------------------------------------------------------------------------------
+
+
+def test_a_held_lock_refuses_a_second_run(any_store: ArchiveStore) -> None:
+    first = JobLock(any_store, "nightly", timedelta(hours=1))
+    first.acquire()
+    held = stored_lock(any_store, "nightly")
+    assert held == first.holder.encode()
+
+    second = JobLock(any_store, "nightly", timedelta(hours=1))
+    with pytest.raises(Locked) as refused:
+        second.acquire()
+    assert str(refused.value) == (
+        f"job 'nightly' is already running on {socket.gethostname()} (pid {os.getpid()}, "
+        f"since {first.holder.started_at}); its lock locks/nightly.json in {any_store.uri} "
+        f"expires at {first.holder.expires_at} unless renewed"
+    )
+    assert stored_lock(any_store, "nightly") == held
+
+
+def test_a_released_lock_can_be_taken_again(any_store: ArchiveStore) -> None:
+    first = JobLock(any_store, "nightly", timedelta(hours=1))
+    first.acquire()
+    first.release()
+    assert stored_lock(any_store, "nightly") is None
+
+    second = JobLock(any_store, "nightly", timedelta(hours=1))
+    second.acquire()
+    assert stored_lock(any_store, "nightly") == second.holder.encode()
+
+
+def test_locks_of_different_jobs_do_not_exclude_each_other(any_store: ArchiveStore) -> None:
+    JobLock(any_store, "nightly", timedelta(hours=1)).acquire()
+    hourly = JobLock(any_store, "hourly", timedelta(hours=1))
+    hourly.acquire()
+    assert stored_lock(any_store, "hourly") == hourly.holder.encode()
+
+
+def test_renewal_keeps_the_lock_ours(any_store: ArchiveStore) -> None:
+    """Each renewal replaces the document; the holder must track its new version or it could not
+    release its own lock afterwards."""
+    lock = JobLock(any_store, "nightly", timedelta(hours=1))
+    lock.acquire()
+    lock.renew()
+    lock.renew()
+    assert stored_lock(any_store, "nightly") == lock.holder.encode()
+    lock.release()
+    assert stored_lock(any_store, "nightly") is None
+
+
+def test_a_run_whose_lock_was_taken_over_can_neither_renew_nor_release_it(any_store: ArchiveStore) -> None:
+    """A run that stalled past its lease (a paused VM) must not renew or delete its successor's lock."""
+    stalled = JobLock(any_store, "nightly", -timedelta(minutes=1))  # its lease ran out a minute ago
+    stalled.acquire()
+    successor = JobLock(any_store, "nightly", timedelta(hours=1))
+    successor.acquire()
+    taken = stored_lock(any_store, "nightly")
+    assert taken == successor.holder.encode()
+
+    with pytest.raises(Conflict):
+        stalled.renew()
+    stalled.release()
+    assert stored_lock(any_store, "nightly") == taken
+
+
+def test_an_unreadable_lock_is_taken_over(any_store: ArchiveStore) -> None:
+    """A lock document cut short or written by hand must not block the job for good."""
+    any_store.put(lock_key("nightly"), b'{"job": "nightly", "host"')
+    lock = JobLock(any_store, "nightly", timedelta(hours=1))
+    lock.acquire()
+    assert stored_lock(any_store, "nightly") == lock.holder.encode()

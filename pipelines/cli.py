@@ -1,0 +1,433 @@
+"""``newsarchive``: list, fetch and download archived records; no Scrapy project needed around it.
+
+It works the same on a directory and on a bucket: ``--archive URI`` or ARCHIVE_URI, and for S3 the
+crawler's AWS_* environment (AWS_ENDPOINT_URL, AWS_REGION_NAME, credentials through boto3's chain).
+Errors are one line on stderr with an exit status per kind of problem (EXIT_STATUSES); --debug adds
+the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import IO, Any
+
+from crawler.durations import parse_since
+from crawler.errors import CREDENTIALS, MISSING, UNREACHABLE, SettingError, StorageError, StorageUnavailable
+from pipelines.reader import (
+    ALL,
+    FETCHED,
+    LATEST,
+    PUBLISHED,
+    ArchiveReader,
+    BadRecord,
+    NotFound,
+    Query,
+    Selected,
+    parallel_map,
+)
+from pipelines.stores import ArchiveStore, open_store
+
+OK, FAILED, USAGE, BAD_URI, NO_ARCHIVE, NO_ACCESS, BAD_RECORD, NOT_FOUND, UNREACHABLE_STATUS = range(9)
+EXIT_STATUSES = {
+    OK: "done",
+    FAILED: "a storage or output error not listed below",
+    USAGE: "a bad command line: unknown option, unparseable date",
+    BAD_URI: "ARCHIVE_URI is not a directory, file:// or s3:// URI",
+    NO_ARCHIVE: "the archive does not exist (no such directory or bucket)",
+    NO_ACCESS: "credentials missing or refused",
+    BAD_RECORD: "a record is not valid JSON (the others were still processed)",
+    NOT_FOUND: "get: no record of that URL or id",
+    UNREACHABLE_STATUS: "the storage endpoint cannot be reached",
+}
+_STORAGE_STATUS = {MISSING: NO_ARCHIVE, CREDENTIALS: NO_ACCESS, UNREACHABLE: UNREACHABLE_STATUS}
+# The crawler's AWS_* settings, read here from the environment (boto3 finds credentials itself).
+_AWS_ENV = (
+    "AWS_ENDPOINT_URL",
+    "AWS_REGION_NAME",
+    "AWS_USE_SSL",
+    "AWS_VERIFY",
+    "AWS_RETRY_MODE",
+    "AWS_MAX_ATTEMPTS",
+)
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise UsageError(message)
+
+
+def _options_parsers() -> tuple[_Parser, _Parser]:
+    common = _Parser(add_help=False)
+    # SUPPRESS: given after the command, they override the same options given before it.
+    common.add_argument(
+        "--archive", metavar="URI", default=argparse.SUPPRESS, help="default: $ARCHIVE_URI, else ./archive"
+    )
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
+    common.add_argument(
+        "--workers", type=int, default=argparse.SUPPRESS, help="parallel reads and downloads (default 8)"
+    )
+    filters = _Parser(add_help=False)
+    group = filters.add_argument_group("filters")
+    group.add_argument(
+        "--since", metavar="DATE", help="2021-03-02, an ISO 8601 timestamp, or 7d (7 days ago)"
+    )
+    group.add_argument("--until", metavar="DATE", help="inclusive: a day counts whole")
+    group.add_argument(
+        "--by", choices=(FETCHED, PUBLISHED), default=FETCHED, help="which time --since/--until mean"
+    )
+    group.add_argument(
+        "--domain", action="append", default=[], help="a host, e.g. www.example.com; repeatable"
+    )
+    group.add_argument(
+        "--spider", action="append", default=[], help="article, feed, sitemap, site; repeatable"
+    )
+    group.add_argument("--job", action="append", default=[], help="a job id (see `stats`); repeatable")
+    group.add_argument(
+        "--versions", choices=(LATEST, ALL), default=LATEST, help="latest: one record per article (default)"
+    )
+    return common, filters
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common, filters = _options_parsers()
+    parser = _Parser(
+        prog="newsarchive",
+        description="List, fetch and download the records of a news archive (a directory or s3://bucket/prefix).",
+        epilog="Exit statuses: " + "; ".join(f"{code} {text}" for code, text in EXIT_STATUSES.items()),
+    )
+    parser.add_argument("--archive", metavar="URI", help="default: $ARCHIVE_URI, else ./archive")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--workers", type=int, default=8, help="parallel reads and downloads (default 8)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ls = commands.add_parser(
+        "ls", parents=[common, filters], help="one line per record: date, domain, title, id, version"
+    )
+    ls.add_argument("--json", action="store_true", help="JSON lines instead")
+    get = commands.add_parser("get", parents=[common], help="print an article's record as JSON")
+    get.add_argument("target", metavar="URL-or-ID")
+    get.add_argument(
+        "--all-versions", action="store_true", help="a JSON array of every version, oldest first"
+    )
+    download = commands.add_parser(
+        "download", parents=[common, filters], help="copy records to a directory or a JSON lines file"
+    )
+    download.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="DIR (mirrors the keys), FILE.jsonl, FILE.jsonl.gz, or - for stdout",
+    )
+    stats = commands.add_parser(
+        "stats", parents=[common, filters], help="records by day and domain, latest runs"
+    )
+    stats.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
+    stats.add_argument("--json", action="store_true", help="one JSON document instead")
+    return parser
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The command line, with every value checked before the archive is touched."""
+    options = build_parser().parse_args(argv)
+    if options.workers < 1:
+        raise UsageError(f"--workers {options.workers}: must be at least 1")
+    if hasattr(options, "since"):  # a command with filters
+        options.query = parse_query(options, _now())
+    return options
+
+
+def parse_query(options: argparse.Namespace, now: datetime) -> Query:
+    since = _point(options.since, "--since", now) if options.since else None
+    before = None
+    if options.until:
+        until = _point(options.until, "--until", now)
+        before = until + (
+            timedelta(days=1) if _DAY.match(options.until.strip()) else timedelta(microseconds=1)
+        )
+    return Query(
+        since=since,
+        before=before,
+        by=options.by,
+        domains=tuple(d.lower() for d in options.domain),
+        spiders=tuple(options.spider),
+        jobs=tuple(options.job),
+        versions=options.versions,
+    )
+
+
+def _point(text: str, option: str, now: datetime) -> datetime:
+    try:
+        return parse_since(text, now)
+    except ValueError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+def open_archive(uri: str | None) -> ArchiveStore:
+    from scrapy.settings import Settings
+
+    settings = Settings({name: os.environ[name] for name in _AWS_ENV if os.environ.get(name)})
+    store = open_store(uri or os.environ.get("ARCHIVE_URI") or "./archive", settings)
+    store.check_readable()
+    return store
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+
+def command_ls(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
+    for item in reader.select(options.query, read_all=True):
+        record = item.record or {}
+        day = (record.get("published_date") if options.by == PUBLISHED else item.ref.day) or "-"
+        if options.json:
+            line = {
+                "date": day,
+                "domain": item.ref.domain,
+                "title": record.get("title"),
+                "id": item.ref.id,
+                "version": record.get("version"),
+                "url": record.get("url"),
+                "fetched_at": record.get("fetched_at"),
+                "published_at": record.get("published_at"),
+                "key": item.ref.key,
+            }
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        else:
+            title = " ".join(str(record.get("title") or "-").split())
+            out.write(f"{day}\t{item.ref.domain}\t{title}\t{item.ref.id}\t{record.get('version') or '-'}\n")
+
+
+def command_get(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
+    versions = reader.versions(options.target)
+    document: Any = versions if options.all_versions else versions[-1]
+    out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def command_stats(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
+    selected = reader.select(options.query)
+    counts = Counter((item.ref.day, item.ref.domain) for item in selected)
+    runs = reader.manifests()[: options.runs]
+    if options.json:
+        document = {
+            "records": [{"date": d, "domain": h, "records": n} for (d, h), n in sorted(counts.items())],
+            "total": len(selected),
+            "runs": runs,
+        }
+        out.write(json.dumps(document, ensure_ascii=False, indent=1) + "\n")
+        return
+    out.write("date\tdomain\trecords\n")
+    for (day, domain), count in sorted(counts.items()):
+        out.write(f"{day}\t{domain}\t{count}\n")
+    out.write(f"total\t\t{len(selected)}\n")
+    out.write(f"\nlatest runs ({len(runs)})\n")
+    for run in runs:
+        figures = run.get("counts", {})
+        out.write(
+            f"{run.get('started_at')}\t{run.get('job_id')}\t{run.get('spider')}"
+            f"\texit {run.get('exit_status')}"
+            f"\tnew {figures.get('new', 0)}\tchanged {figures.get('changed', 0)}"
+            f"\tunchanged {figures.get('unchanged', 0) + figures.get('not_modified', 0)}"
+            f"\tfresh {figures.get('fresh', 0)}\tskipped {sum(figures.get('skipped', {}).values())}\n"
+        )
+
+
+def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
+    started = time.monotonic()
+    selected = reader.select(options.query)
+    progress = Progress(len(selected), sys.stderr)
+    target = options.output
+    if target == "-" or target.endswith((".jsonl", ".jsonl.gz")):
+        written, size = _download_lines(reader, selected, target, out, progress)
+        present = 0
+    else:
+        written, present, size = _download_files(reader, selected, Path(target), progress)
+    progress.done()
+    print(
+        f"downloaded {written} records ({present} already present), {size} bytes "
+        f"in {time.monotonic() - started:.1f} s to {target}",
+        file=sys.stderr,
+    )
+
+
+def _download_files(
+    reader: ArchiveReader, selected: list[Selected], root: Path, progress: Progress
+) -> tuple[int, int, int]:
+    """Mirror the keys under ``root``; a file already there and identical is not written again."""
+
+    def fetch(item: Selected) -> tuple[bool, int]:
+        path = root / item.ref.key
+        known = item.ref.md5 and path.is_file() and path.stat().st_size == item.ref.size
+        if known and hashlib.md5(path.read_bytes()).hexdigest() == item.ref.md5:
+            return False, 0  # S3 told its MD5 in the listing: no download needed
+        data = reader.raw(item.ref.key)
+        if path.is_file() and path.read_bytes() == data:
+            return False, 0
+        _write_atomically(path, data)
+        return True, len(data)
+
+    written = present = size = 0
+    for fresh, count in parallel_map(fetch, selected, reader.workers):
+        written += fresh
+        present += not fresh
+        size += count
+        progress.step()
+    return written, present, size
+
+
+def _download_lines(
+    reader: ArchiveReader, selected: list[Selected], target: str, out: IO[str], progress: Progress
+) -> tuple[int, int]:
+    """One compact JSON record per line, in key order; a file appears under its name only when whole."""
+
+    def line(item: Selected) -> bytes:
+        try:
+            record = item.record if item.record is not None else reader.read(item.ref.key)
+        except (BadRecord, NotFound) as exc:
+            reader.bad.append(BadRecord(str(exc)))
+            return b""
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+    count = size = 0
+    with _output(target, out) as sink:
+        for data in parallel_map(line, selected, reader.workers):
+            progress.step()
+            if data:
+                sink.write(data)
+                count += 1
+                size += len(data)
+    return count, size
+
+
+@contextmanager
+def _output(target: str, out: IO[str]) -> Iterator[IO[bytes]]:
+    if target == "-":
+        stream = getattr(out, "buffer", None)
+        if stream is None:  # a text stream without bytes (tests capturing output)
+            yield _TextSink(out)  # type: ignore[misc]
+        else:
+            yield stream
+            stream.flush()
+        return
+    path = Path(target)
+    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        with open(temporary, "wb") as raw:
+            if target.endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="wb", filename=path.name[:-3], mtime=0) as packed:
+                    yield packed  # type: ignore[misc]
+            else:
+                yield raw
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class _TextSink:
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        return self.out.write(data.decode("utf-8"))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.part-{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int, stream: IO[str]) -> None:
+        self.total = total
+        self.stream = stream
+        self.count = 0
+        self.enabled = stream.isatty()
+        self._shown = 0.0
+
+    def step(self) -> None:
+        self.count += 1
+        if self.enabled and (time.monotonic() - self._shown > 0.1 or self.count == self.total):
+            self._shown = time.monotonic()
+            filled = int(30 * self.count / max(self.total, 1))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} records")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.total:
+            self.stream.write("\n")
+
+
+COMMANDS = {"ls": command_ls, "get": command_get, "stats": command_stats, "download": command_download}
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
+    out = out or sys.stdout
+    debug = "--debug" in (sys.argv[1:] if argv is None else argv)
+    try:
+        options = parse_arguments(sys.argv[1:] if argv is None else argv)
+        reader = ArchiveReader(open_archive(options.archive), workers=options.workers)
+        COMMANDS[options.command](reader, options, out)
+    except UsageError as exc:
+        return _fail(USAGE, str(exc), debug)
+    except SettingError as exc:
+        return _fail(BAD_URI, str(exc), debug)
+    except (StorageUnavailable, StorageError) as exc:
+        return _fail(_STORAGE_STATUS.get(exc.kind, FAILED), str(exc), debug)
+    except NotFound as exc:
+        return _fail(NOT_FOUND, str(exc), debug)
+    except BadRecord as exc:
+        return _fail(BAD_RECORD, str(exc), debug)
+    except BrokenPipeError:  # `newsarchive ls | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
+    except OSError as exc:
+        return _fail(FAILED, f"{exc.filename or 'output'}: {exc.strerror or exc}", debug)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        return _fail(
+            FAILED, f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", False
+        )
+    for problem in reader.bad:
+        print(f"error: {problem}", file=sys.stderr)
+    return BAD_RECORD if reader.bad else OK
+
+
+def _fail(status: int, message: str, debug: bool) -> int:
+    if debug:
+        import traceback
+
+        traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Reading the archive: which records a query selects, and one article's versions.
+
+The key layout answers what it can without reading records: a date range lists only its days'
+folders (``records/date=D/``), a domain only its folders (``.../domain=H/``), and one article's
+versions are one read of its state. Filters the keys cannot answer (publication time, spider, job,
+which version is the latest) read the records concerned, in parallel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from crawler.errors import ArchiverError
+from crawler.urls import record_id
+from pipelines.keys import RECORDS, safe_domain
+from pipelines.state import ArchiveState
+from pipelines.stores import ArchiveStore, StoredObject
+
+_RECORD_KEY = re.compile(
+    rf"^{RECORDS}/date=(?P<day>\d{{4}}-\d{{2}}-\d{{2}})/domain=(?P<domain>[^/]+)/"
+    r"(?P<id>[0-9a-f]{32})-(?P<sha>[0-9a-f]{16})\.json$"
+)
+_ID = re.compile(r"^[0-9a-f]{32}$")
+FETCHED, PUBLISHED = "fetched", "published"
+LATEST, ALL = "latest", "all"
+
+
+class BadRecord(ArchiverError):
+    """An object in the archive is not a readable record."""
+
+
+class NotFound(ArchiverError):
+    """No record of the article asked for."""
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """A record as its key describes it, before (or without) reading it."""
+
+    key: str
+    day: str  # the UTC day its page was fetched
+    domain: str
+    id: str
+    size: int
+    md5: str | None
+
+    @classmethod
+    def from_object(cls, item: StoredObject) -> RecordRef | None:
+        match = _RECORD_KEY.match(item.key)
+        if match is None:
+            return None
+        return cls(item.key, match["day"], match["domain"], match["id"], item.size, item.md5)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to select. ``since`` is inclusive and ``before`` exclusive, both aware datetimes."""
+
+    since: datetime | None = None
+    before: datetime | None = None
+    by: str = FETCHED
+    domains: tuple[str, ...] = ()
+    spiders: tuple[str, ...] = ()
+    jobs: tuple[str, ...] = ()
+    versions: str = LATEST
+
+    def days_wanted(self, day: str) -> bool:
+        """Whether the day's folder can hold a selected record (publication comes before the fetch)."""
+        start = _day_start(day)
+        if self.since is not None and start + timedelta(days=1) <= self.since:
+            return False
+        return not (self.by == FETCHED and self.before is not None and start >= self.before)
+
+    def needs_record(self, ref: RecordRef) -> bool:
+        """Whether deciding on ``ref`` takes reading it (beyond the version question)."""
+        if self.spiders or self.jobs:
+            return True
+        if self.by == PUBLISHED:
+            return self.since is not None or self.before is not None
+        start = _day_start(ref.day)
+        end = start + timedelta(days=1)
+        return (self.since is not None and self.since > start) or (
+            self.before is not None and self.before < end
+        )
+
+    def accepts(self, record: dict[str, Any]) -> bool:
+        if self.spiders and record.get("spider") not in self.spiders:
+            return False
+        if self.jobs and record.get("job_id") not in self.jobs:
+            return False
+        if self.since is None and self.before is None:
+            return True
+        moment = _instant(record.get("fetched_at") if self.by == FETCHED else _published(record))
+        if moment is None:
+            return False
+        return (self.since is None or moment >= self.since) and (self.before is None or moment < self.before)
+
+
+@dataclass
+class Selected:
+    ref: RecordRef
+    record: dict[str, Any] | None = None  # read when a filter or the caller needed it
+
+
+@dataclass
+class ArchiveReader:
+    store: ArchiveStore
+    workers: int = 8
+    bad: list[BadRecord] = field(default_factory=list)  # unreadable records met, skipped
+
+    def days(self) -> list[str]:
+        return sorted(name[5:] for name in self.store.folders(f"{RECORDS}/") if name.startswith("date="))
+
+    def refs(self, query: Query) -> list[RecordRef]:
+        """The records the key layout cannot rule out, listing only the folders the query allows."""
+        prefixes = []
+        for day in self.days():
+            if not query.days_wanted(day):
+                continue
+            if query.domains:
+                prefixes += [f"{RECORDS}/date={day}/domain={safe_domain(d)}/" for d in query.domains]
+            else:
+                prefixes.append(f"{RECORDS}/date={day}/")
+        refs = []
+        for listed in self._parallel(lambda prefix: list(self.store.objects(prefix)), prefixes):
+            refs += [ref for ref in map(RecordRef.from_object, listed) if ref is not None]
+        return refs
+
+    def select(self, query: Query, *, read_all: bool = False) -> list[Selected]:
+        """The selected records in key order; ``read_all`` reads every one (else only what filters need)."""
+        refs = self.refs(query)
+        by_id: dict[str, list[RecordRef]] = defaultdict(list)
+        for ref in refs:
+            by_id[ref.id].append(ref)
+        to_read = [
+            ref
+            for ref in refs
+            if read_all or query.needs_record(ref) or (query.versions == LATEST and len(by_id[ref.id]) > 1)
+        ]
+        records = dict(
+            zip((r.key for r in to_read), self._parallel(self._read_or_none, to_read), strict=True)
+        )
+        selected = []
+        for ref in refs:
+            record = records.get(ref.key)
+            if ref.key in records and (record is None or not query.accepts(record)):
+                continue  # unreadable (counted in self.bad) or filtered out
+            selected.append(Selected(ref, record))
+        if query.versions == LATEST:
+            selected = _latest_only(selected)
+        return sorted(selected, key=lambda s: s.ref.key)
+
+    def raw(self, key: str) -> bytes:
+        found = self.store.read(key)
+        if found is None:
+            raise NotFound(f"{key}: no such record in {self.store.uri}")
+        return found[0]
+
+    def read(self, key: str) -> dict[str, Any]:
+        return parse_record(key, self.raw(key))
+
+    def _read_or_none(self, ref: RecordRef) -> dict[str, Any] | None:
+        try:
+            return self.read(ref.key)
+        except (BadRecord, NotFound) as exc:  # NotFound: removed since the listing
+            self.bad.append(BadRecord(str(exc)))
+            return None
+
+    def versions(self, url_or_id: str) -> list[dict[str, Any]]:
+        """Every committed version of one article, oldest first: two reads, whatever the archive's size."""
+        state = ArchiveState(self.store)
+        if _ID.match(url_or_id):
+            article_id = url_or_id
+        else:
+            checked = state.url(url_or_id)
+            article_id = checked.id if checked else record_id(url_or_id)
+        article, _ = state.article(article_id)
+        keys = [v.key for v in article.versions if v.committed] if article else []
+        if not keys:
+            raise NotFound(f"no record of {url_or_id} in {self.store.uri}")
+        return list(self._parallel(self.read, keys))
+
+    def manifests(self, days: int = 7) -> list[dict[str, Any]]:
+        """Run manifests of the last ``days`` days that have any, newest first."""
+        recent = sorted(name for name in self.store.folders("runs/") if name.startswith("date="))[-days:]
+        keys = [item.key for name in recent for item in self.store.objects(f"runs/{name}/")]
+        manifests = []
+        for key, found in zip(keys, self._parallel(self.store.read, keys), strict=True):
+            if found is None:
+                continue
+            try:
+                manifests.append(json.loads(found[0]))
+            except ValueError:
+                self.bad.append(BadRecord(f"{key}: not valid JSON"))
+        return sorted(manifests, key=lambda m: str(m.get("started_at")), reverse=True)
+
+    def _parallel(self, function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        return list(parallel_map(function, items, self.workers))
+
+
+def parallel_map(function: Callable[[Any], Any], items: Iterable[Any], workers: int) -> Iterator[Any]:
+    """``map`` over a thread pool, results in order; stopping early (an error, Ctrl-C) cancels the rest.
+
+    The thread pool's own context manager would instead run every queued call before returning.
+    """
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield from pool.map(function, items)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def parse_record(key: str, data: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(data)
+    except UnicodeDecodeError:
+        raise BadRecord(f"{key}: not valid JSON (not UTF-8 text)") from None
+    except json.JSONDecodeError as exc:
+        raise BadRecord(f"{key}: not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})") from None
+    if not isinstance(record, dict) or "id" not in record:
+        raise BadRecord(f"{key}: not a record (a JSON {type(record).__name__} without an id)")
+    return record
+
+
+def _latest_only(selected: list[Selected]) -> list[Selected]:
+    best: dict[str, Selected] = {}
+    for item in selected:
+        current = best.get(item.ref.id)
+        if current is None or _version(item) > _version(current):
+            best[item.ref.id] = item
+    return list(best.values())
+
+
+def _version(item: Selected) -> int:
+    return int((item.record or {}).get("version") or 0)
+
+
+def _day_start(day: str) -> datetime:
+    return datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+
+
+def _published(record: dict[str, Any]) -> str | None:
+    """The publication instant, else the publication day (as midnight UTC), else None."""
+    return record.get("published_at") or record.get("published_date")
+
+
+def _instant(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

@@ -115,9 +115,6 @@ class LocalStore:
         except OSError as exc:
             raise StorageError(f"cannot write {path}: {exc.strerror}", retryable=True) from None
 
-    def get(self, key: str) -> bytes:
-        return self._path(key).read_bytes()
-
     def read(self, key: str) -> tuple[bytes, str] | None:
         try:
             data = self._path(key).read_bytes()
@@ -187,22 +184,33 @@ class S3Store:
     def check_readable(self) -> None:
         self.check()  # HeadBucket: the bucket exists and these credentials may use it
 
-    def put(self, key: str, data: bytes) -> None:
+    def _put(self, key: str, data: bytes, **condition: str) -> str:
         try:
-            self.client.put_object(
+            answer = self.client.put_object(
                 Bucket=self.bucket,
                 Key=self._key(key),
                 Body=data,
                 ContentType="application/json; charset=utf-8",
                 # botocore hashes the bytes it sends; the server refuses the object if they differ.
                 ChecksumAlgorithm="SHA256",
+                **condition,
             )
         except Exception as exc:
+            if condition and _error_code(exc) in (
+                "PreconditionFailed",
+                "ConditionalRequestConflict",
+                "412",
+                "409",
+            ):
+                raise Conflict(key) from None
             raise s3_storage_error(exc) from None
+        return str(answer["ETag"])
 
-    def get(self, key: str) -> bytes:
-        body: bytes = self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
-        return body
+    def put(self, key: str, data: bytes) -> None:
+        self._put(key, data)
+
+    def put_if(self, key: str, data: bytes, token: str | None) -> str:
+        return self._put(key, data, **({"IfMatch": token} if token is not None else {"IfNoneMatch": "*"}))
 
     def read(self, key: str) -> tuple[bytes, str] | None:
         try:
@@ -212,23 +220,6 @@ class S3Store:
             if _error_code(exc) in ("NoSuchKey", "404"):
                 return None
             raise s3_storage_error(exc) from None
-
-    def put_if(self, key: str, data: bytes, token: str | None) -> str:
-        condition = {"IfMatch": token} if token is not None else {"IfNoneMatch": "*"}
-        try:
-            answer = self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._key(key),
-                Body=data,
-                ContentType="application/json; charset=utf-8",
-                ChecksumAlgorithm="SHA256",
-                **condition,
-            )
-        except Exception as exc:
-            if _error_code(exc) in ("PreconditionFailed", "ConditionalRequestConflict", "412", "409"):
-                raise Conflict(key) from None
-            raise s3_storage_error(exc) from None
-        return str(answer["ETag"])
 
     def delete(self, key: str) -> None:
         try:

@@ -65,7 +65,7 @@ def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> Archive
 
 def records_with_keys(store: Any) -> list[tuple[str, dict[str, Any]]]:
     """Every record object in the store and its key, by listing it the way a reader does."""
-    return [(item.key, json.loads(store.get(item.key))) for item in store.objects("records/")]
+    return [(item.key, json.loads(store.read(item.key)[0])) for item in store.objects("records/")]
 
 
 def records_in(store: Any) -> list[dict[str, Any]]:

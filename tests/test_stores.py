@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy.settings import Settings
@@ -107,3 +108,40 @@ def test_s3_write_to_a_vanished_bucket_is_a_permanent_error(s3_server: S3Server)
     with pytest.raises(StorageError) as caught:
         store.put(KEY, b"{}")
     assert (str(caught.value), caught.value.retryable) == ("bucket does not exist", False)
+
+
+def test_listing_gives_keys_in_order_with_sizes_and_direct_folders(any_store: Any) -> None:
+    keys = [
+        "records/date=2026-11-25/domain=b.example/2.json",
+        "records/date=2026-11-24/domain=a.example/1.json",
+        "records/date=2026-11-25/domain=a.example/3.json",
+        "runs/date=2026-11-25/job.json",
+    ]
+    for number, key in enumerate(keys):
+        any_store.put(key, b"x" * (number + 1))
+    listed = list(any_store.objects("records/date=2026-11-25/"))
+    assert [(item.key, item.size) for item in listed] == [
+        ("records/date=2026-11-25/domain=a.example/3.json", 3),
+        ("records/date=2026-11-25/domain=b.example/2.json", 1),
+    ]
+    # S3 gives each object's MD5 in the listing (its ETag); a directory does not.
+    expected_md5 = hashlib.md5(b"xxx").hexdigest() if isinstance(any_store, S3Store) else None
+    assert listed[0].md5 == expected_md5
+    assert any_store.folders("records/") == ["date=2026-11-24", "date=2026-11-25"]
+    assert any_store.folders("records/date=2026-11-25/") == ["domain=a.example", "domain=b.example"]
+    assert any_store.folders("nothing/") == [] and list(any_store.objects("nothing/")) == []
+
+
+def test_a_missing_archive_is_reported_to_readers(tmp_path: Path, s3_server: S3Server) -> None:
+    with pytest.raises(StorageUnavailable) as local:
+        LocalStore(tmp_path / "none").check_readable()
+    assert (str(local.value), local.value.kind) == (
+        f"ARCHIVE_URI={(tmp_path / 'none').as_uri()!r}: no such directory",
+        "missing",
+    )
+    with pytest.raises(StorageUnavailable) as bucket:
+        open_store("s3://no-such-bucket/x", s3_settings(s3_server)).check_readable()
+    assert (str(bucket.value), bucket.value.kind) == (
+        "ARCHIVE_URI='s3://no-such-bucket/x': bucket does not exist",
+        "missing",
+    )

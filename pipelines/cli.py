@@ -9,22 +9,19 @@ the traceback.
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
 import json
 import os
 import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
 from crawler.durations import parse_since
 from crawler.errors import CREDENTIALS, MISSING, UNREACHABLE, SettingError, StorageError, StorageUnavailable
+from pipelines.download import Progress, download_files, download_lines
 from pipelines.reader import (
     ALL,
     FETCHED,
@@ -34,8 +31,6 @@ from pipelines.reader import (
     BadRecord,
     NotFound,
     Query,
-    Selected,
-    parallel_map,
 )
 from pipelines.stores import ArchiveStore, open_store
 
@@ -252,130 +247,16 @@ def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO
     progress = Progress(len(selected), sys.stderr)
     target = options.output
     if target == "-" or target.endswith((".jsonl", ".jsonl.gz")):
-        written, size = _download_lines(reader, selected, target, out, progress)
+        written, size = download_lines(reader, selected, target, out, progress)
         present = 0
     else:
-        written, present, size = _download_files(reader, selected, Path(target), progress)
+        written, present, size = download_files(reader, selected, Path(target), progress)
     progress.done()
     print(
         f"downloaded {written} records ({present} already present), {size} bytes "
         f"in {time.monotonic() - started:.1f} s to {target}",
         file=sys.stderr,
     )
-
-
-def _download_files(
-    reader: ArchiveReader, selected: list[Selected], root: Path, progress: Progress
-) -> tuple[int, int, int]:
-    """Mirror the keys under ``root``; a file already there and identical is not written again."""
-
-    def fetch(item: Selected) -> tuple[bool, int]:
-        path = root / item.ref.key
-        known = item.ref.md5 and path.is_file() and path.stat().st_size == item.ref.size
-        if known and hashlib.md5(path.read_bytes()).hexdigest() == item.ref.md5:
-            return False, 0  # S3 told its MD5 in the listing: no download needed
-        data = reader.raw(item.ref.key)
-        if path.is_file() and path.read_bytes() == data:
-            return False, 0
-        _write_atomically(path, data)
-        return True, len(data)
-
-    written = present = size = 0
-    for fresh, count in parallel_map(fetch, selected, reader.workers):
-        written += fresh
-        present += not fresh
-        size += count
-        progress.step()
-    return written, present, size
-
-
-def _download_lines(
-    reader: ArchiveReader, selected: list[Selected], target: str, out: IO[str], progress: Progress
-) -> tuple[int, int]:
-    """One compact JSON record per line, in key order; a file appears under its name only when whole."""
-
-    def line(item: Selected) -> bytes:
-        try:
-            record = item.record if item.record is not None else reader.read(item.ref.key)
-        except (BadRecord, NotFound) as exc:
-            reader.bad.append(BadRecord(str(exc)))
-            return b""
-        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-
-    count = size = 0
-    with _output(target, out) as sink:
-        for data in parallel_map(line, selected, reader.workers):
-            progress.step()
-            if data:
-                sink.write(data)
-                count += 1
-                size += len(data)
-    return count, size
-
-
-@contextmanager
-def _output(target: str, out: IO[str]) -> Iterator[IO[bytes]]:
-    if target == "-":
-        stream = getattr(out, "buffer", None)
-        if stream is None:  # a text stream without bytes (tests capturing output)
-            yield _TextSink(out)  # type: ignore[misc]
-        else:
-            yield stream
-            stream.flush()
-        return
-    path = Path(target)
-    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        with open(temporary, "wb") as raw:
-            if target.endswith(".gz"):
-                with gzip.GzipFile(fileobj=raw, mode="wb", filename=path.name[:-3], mtime=0) as packed:
-                    yield packed  # type: ignore[misc]
-            else:
-                yield raw
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-class _TextSink:
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-
-    def write(self, data: bytes) -> int:
-        return self.out.write(data.decode("utf-8"))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part-{os.getpid()}-{os.urandom(4).hex()}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-class Progress:
-    """A one-line progress bar on stderr when it is a terminal; nothing otherwise."""
-
-    def __init__(self, total: int, stream: IO[str]) -> None:
-        self.total = total
-        self.stream = stream
-        self.count = 0
-        self.enabled = stream.isatty()
-        self._shown = 0.0
-
-    def step(self) -> None:
-        self.count += 1
-        if self.enabled and (time.monotonic() - self._shown > 0.1 or self.count == self.total):
-            self._shown = time.monotonic()
-            filled = int(30 * self.count / max(self.total, 1))
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} records")
-            self.stream.flush()
-
-    def done(self) -> None:
-        if self.enabled and self.total:
-            self.stream.write("\n")
 
 
 COMMANDS = {"ls": command_ls, "get": command_get, "stats": command_stats, "download": command_download}

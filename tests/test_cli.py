@@ -289,7 +289,7 @@ def test_date_and_domain_filters_list_only_their_folders(archive: Archive) -> No
     options = cli.parse_arguments(
         ["ls", "--since", "2026-11-23", "--until", "2026-11-24", "--domain", "valley.example.org"]
     )
-    cli.command_ls(ArchiveReader(store), options, io.StringIO())  # type: ignore[arg-type]
+    cli.command_ls(ArchiveReader(store), options, io.StringIO())  # type: ignore[arg-type]  # a wrapper, not a store class
     assert sorted(store.listed) == [
         "records/date=2026-11-23/domain=valley.example.org/",
         "records/date=2026-11-24/domain=valley.example.org/",
@@ -396,14 +396,14 @@ def test_an_interrupted_download_leaves_no_partial_file_and_resumes(
     selection = ["--since", "2026-11-24", "--versions", "all", *NARROW]
     for target in (tmp_path / "part.jsonl", tmp_path / "part.jsonl.gz"):
         options = cli.parse_arguments(["download", *selection, "-o", str(target)])
-        reader = ArchiveReader(InterruptedStore(archive.store, 100), workers=1)  # type: ignore[arg-type]
+        reader = ArchiveReader(InterruptedStore(archive.store, 100), workers=1)  # type: ignore[arg-type]  # a wrapper
         with pytest.raises(KeyboardInterrupt):
             cli.command_download(reader, options, io.StringIO())
         assert list(tmp_path.iterdir()) == []
 
     directory = tmp_path / "dir"
     options = cli.parse_arguments(["download", *selection, "-o", str(directory)])
-    reader = ArchiveReader(InterruptedStore(archive.store, 100), workers=1)  # type: ignore[arg-type]
+    reader = ArchiveReader(InterruptedStore(archive.store, 100), workers=1)  # type: ignore[arg-type]  # a wrapper
     with pytest.raises(KeyboardInterrupt):
         cli.command_download(reader, options, io.StringIO())
     done = [p for p in directory.rglob("*") if p.is_file()]

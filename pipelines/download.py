@@ -1,0 +1,137 @@
+"""Writing selected records out: a directory that mirrors the keys, or JSON lines (plain, gzip, stdout).
+
+Both write under a temporary name and rename, so an interrupted download never leaves a partial file
+under a final name, and a re-run of a directory download skips what is already there and identical.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Protocol
+
+from pipelines.reader import ArchiveReader, BadRecord, NotFound, Selected, parallel_map
+
+
+class ByteSink(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+def download_files(
+    reader: ArchiveReader, selected: list[Selected], root: Path, progress: Progress
+) -> tuple[int, int, int]:
+    """Mirror the keys under ``root``; a file already there and identical is not written again."""
+
+    def fetch(item: Selected) -> tuple[bool, int]:
+        path = root / item.ref.key
+        known = item.ref.md5 and path.is_file() and path.stat().st_size == item.ref.size
+        if known and hashlib.md5(path.read_bytes()).hexdigest() == item.ref.md5:
+            return False, 0  # S3 told its MD5 in the listing: no download needed
+        data = reader.raw(item.ref.key)
+        if path.is_file() and path.read_bytes() == data:
+            return False, 0
+        _write_atomically(path, data)
+        return True, len(data)
+
+    written = present = size = 0
+    for fresh, count in parallel_map(fetch, selected, reader.workers):
+        written += fresh
+        present += not fresh
+        size += count
+        progress.step()
+    return written, present, size
+
+
+def download_lines(
+    reader: ArchiveReader, selected: list[Selected], target: str, out: IO[str], progress: Progress
+) -> tuple[int, int]:
+    """One compact JSON record per line, in key order; a file appears under its name only when whole."""
+
+    def line(item: Selected) -> bytes:
+        try:
+            record = item.record if item.record is not None else reader.read(item.ref.key)
+        except (BadRecord, NotFound) as exc:
+            reader.bad.append(BadRecord(str(exc)))
+            return b""
+        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+
+    count = size = 0
+    with _output(target, out) as sink:
+        for data in parallel_map(line, selected, reader.workers):
+            progress.step()
+            if data:
+                sink.write(data)
+                count += 1
+                size += len(data)
+    return count, size
+
+
+@contextmanager
+def _output(target: str, out: IO[str]) -> Iterator[ByteSink]:
+    if target == "-":
+        stream = getattr(out, "buffer", None)
+        if stream is None:  # a text stream without bytes (tests capturing output)
+            yield _TextSink(out)
+        else:
+            yield stream
+            stream.flush()
+        return
+    path = Path(target)
+    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
+    try:
+        with open(temporary, "wb") as raw:
+            if target.endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw, mode="wb", filename=path.name[:-3], mtime=0) as packed:
+                    yield packed
+            else:
+                yield raw
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class _TextSink:
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        return self.out.write(data.decode("utf-8"))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.part-{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class Progress:
+    """A one-line progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int, stream: IO[str]) -> None:
+        self.total = total
+        self.stream = stream
+        self.count = 0
+        self.enabled = stream.isatty()
+        self._shown = 0.0
+
+    def step(self) -> None:
+        self.count += 1
+        if self.enabled and (time.monotonic() - self._shown > 0.1 or self.count == self.total):
+            self._shown = time.monotonic()
+            filled = int(30 * self.count / max(self.total, 1))
+            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} records")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled and self.total:
+            self.stream.write("\n")

@@ -138,15 +138,21 @@ def test_two_writers_racing_on_one_version_store_it_once(any_store: Any, tmp_pat
     assert first.stats.get_value(names.STATE_CONFLICTS) == 1
 
 
-def test_a_claimed_but_unwritten_version_is_completed_under_its_key(any_store: Any, tmp_path: Path) -> None:
-    record = make_record()
+def claim_without_commit(store: ArchiveStore, record: ArticleRecord) -> tuple[ArticleRecord, Version]:
+    """What a run that stopped between claiming version 1 and committing it leaves in the state."""
     claimed = replace(
         record, archived_at="2026-11-25T10:00:01Z", version=1, first_seen_at="2026-11-25T10:00:01Z"
     )
     pending = Version(1, record.content_sha256, record_key(claimed), "2026-11-25T10:00:01Z", committed=False)
-    ArchiveState(any_store).save_article(
+    ArchiveState(store).save_article(
         ArticleState(record.id, record.canonical_url, "2026-11-25T10:00:01Z", [pending]), None
     )
+    return claimed, pending
+
+
+def test_a_claimed_but_unwritten_version_is_completed_under_its_key(any_store: Any, tmp_path: Path) -> None:
+    record = make_record()
+    _, pending = claim_without_commit(any_store, record)
     outcome, stored = pipeline(any_store, tmp_path / "spool")._archive_or_spool(
         replace(record, fetched_at="2026-11-25T11:00:00Z")
     )
@@ -159,13 +165,7 @@ def test_a_claimed_but_unwritten_version_is_completed_under_its_key(any_store: A
 def test_a_claimed_version_refetched_on_another_day_moves_to_that_day(any_store: Any, tmp_path: Path) -> None:
     """The crashed run had written its record but not committed it: one copy remains, in the new day."""
     record = make_record()
-    claimed = replace(
-        record, archived_at="2026-11-25T10:00:01Z", version=1, first_seen_at="2026-11-25T10:00:01Z"
-    )
-    pending = Version(1, record.content_sha256, record_key(claimed), "2026-11-25T10:00:01Z", committed=False)
-    ArchiveState(any_store).save_article(
-        ArticleState(record.id, record.canonical_url, "2026-11-25T10:00:01Z", [pending]), None
-    )
+    claimed, pending = claim_without_commit(any_store, record)
     any_store.put(pending.key, claimed.to_json())
     refetched = replace(record, fetched_at="2026-11-28T00:00:00Z")
     outcome, stored = pipeline(any_store, tmp_path / "spool")._archive_or_spool(refetched)

@@ -3,6 +3,7 @@ that runs ``python -m scrapy crawl`` as a subprocess, as a user would."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -74,8 +75,9 @@ def s3_server() -> Iterator[S3Server]:
 @pytest.fixture
 def bucket(s3_server: S3Server, request: pytest.FixtureRequest) -> str:
     """A new, empty bucket for one test."""
-    name = "test-" + request.node.name.lower().replace("_", "-").replace("[", "-").replace("]", "")[:40]
-    name = name.rstrip("-")
+    readable = request.node.name.lower().replace("_", "-").replace("[", "-").replace("]", "")[:40].rstrip("-")
+    # Parametrized tests share the readable part: the digest keeps each case's bucket its own.
+    name = f"test-{readable}-{hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]}"
     s3_server.client().create_bucket(Bucket=name)
     return name
 

@@ -76,17 +76,12 @@ def test_feed_spider_archives_every_entry_and_counts_broken_feeds(
     ids=["home-page", "robots", "index", "sitemap", "news-sitemap"],
 )
 def test_sitemap_spider_finds_exactly_the_listed_articles(
-    site: LocalSite, tmp_path: Path, crawl_settings: list[str], start: str
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str], start: str
 ) -> None:
-    archive = tmp_path / "archive"
-    result = run_crawl(
-        "sitemap", "-a", f"url={site.url}/{start}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = crawl(archive_target, crawl_settings, "sitemap", "-a", f"url={site.url}/{start}")
     expected = SITEMAPS["sitemap_index.xml" if start in ("", "robots.txt") else start]
-    records = [json.loads(p.read_text("utf-8")) for p in (archive / "records").rglob("*.json")]
-    assert sorted(r["url"][len(site.url) + 1 :] for r in records) == expected
-    assert f"records written: {len(expected)} to {archive.resolve().as_uri()}" in result.stdout
+    assert archived_paths(archive_target, site) == expected
+    assert f"records written: {len(expected)} to {archive_target_uri(archive_target)}" in result.stdout
 
 
 def test_sitemap_since_skips_older_entries_without_fetching_them(
@@ -123,7 +118,7 @@ def test_sitemap_since_skips_older_entries_without_fetching_them(
 
 
 def test_sitemap_max_age_is_relative_to_now(
-    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
 ) -> None:
     now = datetime.now(timezone.utc)
     expected = sorted(
@@ -131,36 +126,29 @@ def test_sitemap_max_age_is_relative_to_now(
         for path, moment in DISCOVERY["sitemap_dates"].items()
         if datetime.fromisoformat(moment) >= now - timedelta(days=1000)
     )
-    archive = tmp_path / "archive"
-    result = run_crawl(
+    crawl(
+        archive_target,
+        crawl_settings,
         "sitemap",
         "-a",
         f"url={site.url}/sitemap_index.xml",
         "-a",
         "max_age=1000d",
-        "-s",
-        f"ARCHIVE_URI={archive}",
-        *crawl_settings,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    records = [json.loads(p.read_text("utf-8")) for p in (archive / "records").rglob("*.json")]
-    assert sorted(r["url"][len(site.url) + 1 :] for r in records) == expected
+    assert archived_paths(archive_target, site) == expected
 
 
 def test_broken_sitemaps_are_counted_and_the_good_one_is_crawled(
-    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
 ) -> None:
     broken = ["broken/malformed-sitemap.xml", "broken/empty-sitemap.xml", "broken/not-gzip.xml.gz"]
     urls = ",".join(f"{site.url}/{path}" for path in [*broken, "courier/news-sitemap.xml"])
-    archive = tmp_path / "archive"
-    result = run_crawl("sitemap", "-a", f"url={urls}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = crawl(archive_target, crawl_settings, "sitemap", "-a", f"url={urls}")
     assert "broken sources:  3 (bad_gzip 1, empty 1, malformed 1)" in result.stdout.splitlines()
-    records = [json.loads(p.read_text("utf-8")) for p in (archive / "records").rglob("*.json")]
     # The truncated sitemap still gives the whole entry before the cut, and a cut-off URL that is a 404.
     recovered = "valley/2021/03/02/cedar-river-levee-inspection.html"
     expected = sorted([*SITEMAPS["courier/news-sitemap.xml"], recovered])
-    assert sorted(r["url"][len(site.url) + 1 :] for r in records) == expected
+    assert archived_paths(archive_target, site) == expected
     assert (
         f"Broken sitemap {site.url}/broken/malformed-sitemap.xml: malformed: kept 2 entries" in result.stderr
     )
@@ -178,13 +166,11 @@ def test_site_spider_follows_links_and_archives_only_articles(
     assert "pages skipped:   10 (not_article 2, not_html 1, too_short 7)" in result.stdout.splitlines()
 
 
-def test_site_spider_stops_at_its_depth(site: LocalSite, tmp_path: Path, crawl_settings: list[str]) -> None:
-    archive = tmp_path / "archive"
-    result = run_crawl(
-        "site", "-a", f"url={site.url}/", "-a", "depth=1", "-s", f"ARCHIVE_URI={archive}", *crawl_settings
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert not (archive / "records").exists()  # the articles are two links away from the home page
+def test_site_spider_stops_at_its_depth(
+    site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
+) -> None:
+    crawl(archive_target, crawl_settings, "site", "-a", f"url={site.url}/", "-a", "depth=1")
+    assert archive_target.records() == {}  # the articles are two links away from the home page
 
 
 def test_second_run_skips_recent_articles_then_rechecks_and_versions_a_changed_one(

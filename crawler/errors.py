@@ -19,6 +19,14 @@ class SettingError(ConfigError):
     """A setting (``-s NAME=value`` or its environment variable) is invalid."""
 
 
+class BrokenSource(ArchiverError):
+    """A feed or sitemap that cannot be read (or only in part); ``reason`` becomes its stats key."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+
+
 # What went wrong with the archive, for exit statuses: the archive (bucket, directory) does not exist,
 # credentials are missing or refused, the storage cannot be reached, anything else.
 MISSING, CREDENTIALS, UNREACHABLE, OTHER = "missing", "credentials", "unreachable", "other"

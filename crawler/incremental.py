@@ -25,7 +25,7 @@ from crawler.durations import parse_duration
 from crawler.errors import SettingError, StorageError
 from crawler.record import now_utc, utc_iso
 from pipelines.state import ArchiveState, UrlState, is_fresh
-from pipelines.stores import open_store
+from pipelines.stores import crawl_store
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +46,7 @@ class IncrementalMiddleware:
             refresh_after = parse_duration(value)
         except ValueError as exc:
             raise SettingError(f"ARCHIVE_REFRESH_AFTER={value!r}: {exc}") from None
-        store = open_store(crawler.settings.get("ARCHIVE_URI"), crawler.settings)
-        return cls(ArchiveState(store), crawler.stats, refresh_after)
+        return cls(ArchiveState(crawl_store(crawler)), crawler.stats, refresh_after)
 
     async def process_request(self, request: Request) -> None:
         if not request.meta.get(ARTICLE):

@@ -24,7 +24,7 @@ from crawler import outcome
 from crawler import stats as names
 from crawler.errors import StorageError
 from crawler.record import now_utc, utc_iso
-from pipelines.stores import ArchiveStore, open_store
+from pipelines.stores import ArchiveStore, crawl_store
 
 logger = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
@@ -43,7 +43,7 @@ class ManifestExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ManifestExtension:
-        extension = cls(crawler, open_store(crawler.settings.get("ARCHIVE_URI"), crawler.settings))
+        extension = cls(crawler, crawl_store(crawler))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

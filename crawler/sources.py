@@ -17,15 +17,10 @@ import feedparser
 from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler.errors import BrokenSource
 from crawler.urls import is_http_url
 
 GZIP_MAGIC = b"\x1f\x8b"
-
-
-class BrokenSource(Exception):
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from crawler.record import ArticleRecord, now_utc, utc_iso
 from pipelines.keys import record_key
 from pipelines.spool import Spool
 from pipelines.state import ArchiveState, ArticleState, UrlState, Version
-from pipelines.stores import ArchiveStore, open_store
+from pipelines.stores import ArchiveStore, crawl_store
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class ArchivePipeline:
             raise SettingError(f"ARCHIVE_WRITE_ATTEMPTS={attempts}: must be at least 1")
         if backoff < 0:
             raise SettingError(f"ARCHIVE_WRITE_BACKOFF={backoff}: must not be negative")
-        store = open_store(settings.get("ARCHIVE_URI"), settings)
+        store = crawl_store(crawler)
         store.check()
         spool = Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
         return cls(store, spool, crawler.stats, threads=threads, attempts=attempts, backoff=backoff)
@@ -138,12 +138,11 @@ class ArchivePipeline:
             token = self.state.save_article(state, token)
         else:  # an earlier run claimed this version and stopped before committing it
             stamped = self._stamp(record, state, version.version, version.archived_at, latest)
-        abandoned = version.key if version.key != record_key(stamped) else None
-        if abandoned:  # fetched on another day than the claim: the record moves to today's partition
-            version.key = record_key(stamped)
+        # A claim completed after a crash on a later day moves to that fetch day's partition.
+        claimed_key, version.key = version.key, record_key(stamped)
         self.store.put(version.key, stamped.to_json())
-        if abandoned:
-            self.store.delete(abandoned)  # never committed; it may hold the crashed run's copy
+        if claimed_key != version.key:
+            self.store.delete(claimed_key)  # never committed; it may hold the crashed run's copy
         version.committed = True
         self.state.save_article(state, token)
         self._checked(record)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from crawler.errors import (
     CREDENTIALS,
@@ -322,6 +323,18 @@ def s3_client(settings: Any) -> Any:
     return boto3.session.Session().client(
         "s3", config=config, **{name: value for name, value in options.items() if value not in (None, "")}
     )
+
+
+_CRAWL_STORES: WeakKeyDictionary[Any, ArchiveStore] = WeakKeyDictionary()
+
+
+def crawl_store(crawler: Any) -> ArchiveStore:
+    """The crawl's one store for ARCHIVE_URI, shared by the pipeline, the incremental middleware and
+    the manifest extension: one boto3 client and connection pool per crawl, not one per component."""
+    store = _CRAWL_STORES.get(crawler)
+    if store is None:
+        store = _CRAWL_STORES[crawler] = open_store(crawler.settings.get("ARCHIVE_URI"), crawler.settings)
+    return store
 
 
 def open_store(uri: str, settings: Any) -> ArchiveStore:

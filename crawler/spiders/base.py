@@ -21,7 +21,7 @@ from crawler.errors import SettingError
 from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
 from crawler.incremental import ARTICLE
 from crawler.record import ArticleRecord, HttpInfo, content_sha256, now_utc, utc_iso
-from crawler.urls import canonicalize, domain_of, record_id
+from crawler.urls import canonicalize, domain_of, parse_url_arguments, record_id
 
 logger = logging.getLogger(__name__)
 
@@ -45,11 +45,19 @@ def new_job_id(job_name: str) -> str:
 
 
 class ArchiveSpider(scrapy.Spider):
-    """Base of the archiving spiders. Settings: EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES, ARCHIVE_JOB_ID."""
+    """Base of the archiving spiders. Settings: EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES, ARCHIVE_JOB_ID.
+
+    Every spider starts from ``-a url=URL[,URL...]`` or ``-a urls=FILE``.
+    """
 
     job_id: str
     extract_options: ExtractOptions
     arguments: dict[str, str]
+
+    def __init__(self, url: str | None = None, urls: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Raises ArgumentError before any request: the crawl command prints it as one line.
+        self.start_urls = parse_url_arguments(url, urls)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
 
 import scrapy
 from scrapy.http import Response
@@ -12,9 +11,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import stats as names
-from crawler.sources import BrokenSource, Entry
+from crawler.errors import BrokenSource
+from crawler.sources import Entry
 from crawler.spiders.base import ArchiveSpider, Listing
-from crawler.urls import parse_url_arguments
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +22,6 @@ class SourceSpider(ArchiveSpider):
     """Base of spiders that read listings (feeds, sitemaps) and archive the articles they name."""
 
     listing_source = "source"
-
-    def __init__(self, url: str | None = None, urls: str | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.start_urls = parse_url_arguments(url, urls)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls:

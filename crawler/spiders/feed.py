@@ -11,7 +11,8 @@ from collections.abc import Iterator
 import scrapy
 from scrapy.http import Response
 
-from crawler.sources import BrokenSource, parse_feed
+from crawler.errors import BrokenSource
+from crawler.sources import parse_feed
 from crawler.spiders.discovery import SourceSpider
 
 

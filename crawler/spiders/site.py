@@ -17,7 +17,6 @@ from scrapy.linkextractors import LinkExtractor
 from crawler.errors import ArgumentError
 from crawler.record import ArticleRecord
 from crawler.spiders.base import ArchiveSpider
-from crawler.urls import parse_url_arguments
 
 DEPTH = "site_depth"
 
@@ -25,11 +24,8 @@ DEPTH = "site_depth"
 class SiteSpider(ArchiveSpider):
     name = "site"
 
-    def __init__(
-        self, url: str | None = None, urls: str | None = None, depth: str = "2", **kwargs: Any
-    ) -> None:
+    def __init__(self, depth: str = "2", **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.start_urls = parse_url_arguments(url, urls)
         if not str(depth).isdigit():
             raise ArgumentError(f"-a depth: not a whole number of links: {depth!r}")
         self.depth = int(depth)

@@ -19,9 +19,9 @@ from scrapy.http import Response
 from crawler import stats as names
 from crawler.dates import parse_date
 from crawler.durations import parse_since
-from crawler.errors import ArgumentError
+from crawler.errors import ArgumentError, BrokenSource
 from crawler.record import now_utc
-from crawler.sources import BrokenSource, Entry, decompress, parse_sitemap, sitemaps_in_robots
+from crawler.sources import Entry, decompress, parse_sitemap, sitemaps_in_robots
 from crawler.spiders.discovery import SourceSpider
 
 MAX_INDEX_DEPTH = 5  # sitemap indexes that point to indexes that point to ...

@@ -64,6 +64,11 @@ AWS_MAX_ATTEMPTS = int(_env("AWS_MAX_ATTEMPTS", "5"))
 EXTRACT_MIN_CHARS = 400
 # Pages larger than this are not parsed (reason: too_large); Scrapy's DOWNLOAD_MAXSIZE cuts the download.
 EXTRACT_MAX_BYTES = 5 * 1024 * 1024
+# Worker processes that extract articles while the crawler downloads and stores. "auto": one per core
+# the crawler may use; 0 extracts in the crawler's own thread (one core, for debugging).
+EXTRACT_WORKERS = _env("EXTRACT_WORKERS", "auto")
+# Seconds one page may take in a worker; the worker is then replaced (reason: extract_timeout).
+EXTRACT_TIMEOUT = _env("EXTRACT_TIMEOUT", "30")
 
 # --- Politeness and crawling ---------------------------------------------------------------------
 ARCHIVE_CONTACT = _env("ARCHIVE_CONTACT", "https://github.com/newsarchive/newsarchive")

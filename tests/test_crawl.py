@@ -123,6 +123,12 @@ def test_one_article_into_s3_is_one_object_matching_the_page(
         ),
         (["-s", "ARCHIVE_WRITE_THREADS=0"], "error: ARCHIVE_WRITE_THREADS=0: must be at least 1"),
         (["-s", "EXTRACT_MIN_CHARS=-1"], "error: EXTRACT_MIN_CHARS=-1: must not be negative"),
+        (
+            ["-s", "EXTRACT_WORKERS=-2"],
+            "error: EXTRACT_WORKERS='-2': must be auto, 0 or a number of processes",
+        ),
+        (["-s", "EXTRACT_WORKERS=many"], "error: EXTRACT_WORKERS: not a number"),
+        (["-s", "EXTRACT_TIMEOUT=0"], "error: EXTRACT_TIMEOUT=0: must be a positive number of seconds"),
     ],
 )
 def test_bad_input_stops_before_any_request_with_one_line(

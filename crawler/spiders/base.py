@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,10 +18,11 @@ from twisted.python.failure import Failure
 from crawler import dates
 from crawler import stats as names
 from crawler.errors import SettingError
-from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
+from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection
 from crawler.incremental import ARTICLE
 from crawler.record import ArticleRecord, HttpInfo, content_sha256, now_utc, utc_iso
 from crawler.urls import canonicalize, domain_of, parse_url_arguments, record_id
+from crawler.workers import ExtractionPool
 
 logger = logging.getLogger(__name__)
 
@@ -45,13 +46,16 @@ def new_job_id(job_name: str) -> str:
 
 
 class ArchiveSpider(scrapy.Spider):
-    """Base of the archiving spiders. Settings: EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES, ARCHIVE_JOB_ID.
+    """Base of the archiving spiders.
+
+    Settings: EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES, EXTRACT_WORKERS, EXTRACT_TIMEOUT, ARCHIVE_JOB_ID.
 
     Every spider starts from ``-a url=URL[,URL...]`` or ``-a urls=FILE``.
     """
 
     job_id: str
     extract_options: ExtractOptions
+    extraction: ExtractionPool
     arguments: dict[str, str]
 
     def __init__(self, url: str | None = None, urls: str | None = None, **kwargs: Any) -> None:
@@ -72,6 +76,7 @@ class ArchiveSpider(scrapy.Spider):
         if max_bytes < 1:
             raise SettingError(f"EXTRACT_MAX_BYTES={max_bytes}: must be positive")
         spider.extract_options = ExtractOptions(min_chars=min_chars, max_bytes=max_bytes)
+        spider.extraction = ExtractionPool.from_crawler(crawler)
         # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
         spider.job_id = (
             settings.get("ARCHIVE_JOB_ID")
@@ -91,7 +96,7 @@ class ArchiveSpider(scrapy.Spider):
         self.crawler.stats.inc_value(names.skipped(reason))
         logger.info("Skipped %s: %s (%s)", url, reason, detail)
 
-    def parse_article(self, response: Response) -> Iterator[ArticleRecord]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()
         headers = {
             key.decode("latin-1").lower(): value.decode("latin-1")
@@ -100,7 +105,9 @@ class ArchiveSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) and "content-type" in headers:
             self.skip(response.url, "not_html", f"content type {headers['content-type']}")
             return
-        result = extract(response.body, response.url, headers, fetched_at, self.extract_options)
+        result = await self.extraction.extract(
+            response.body, response.url, headers, fetched_at, self.extract_options
+        )
         if isinstance(result, Rejection):
             self.skip(response.url, result.reason, result.detail)
             return

@@ -6,7 +6,7 @@ other pages (fronts, sections, tag pages, galleries) are counted under their rea
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,13 +38,14 @@ class SiteSpider(ArchiveSpider):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={DEPTH: 0})
 
-    def parse_page(self, response: Response) -> Iterator[ArticleRecord | scrapy.Request]:
-        yield from self.parse_article(response)
+    async def parse_page(self, response: Response) -> AsyncIterator[ArticleRecord | scrapy.Request]:
+        # Links first: their downloads start while this page waits for an extraction worker.
         depth = response.meta.get(DEPTH, 0)
-        if depth >= self.depth or not isinstance(response, HtmlResponse):
-            return
-        for link in self.links.extract_links(response):
-            request = self.article_request(link.url)
-            request.callback = self.parse_page
-            request.meta[DEPTH] = depth + 1
-            yield request
+        if depth < self.depth and isinstance(response, HtmlResponse):
+            for link in self.links.extract_links(response):
+                request = self.article_request(link.url)
+                request.callback = self.parse_page
+                request.meta[DEPTH] = depth + 1
+                yield request
+        async for record in self.parse_article(response):
+            yield record

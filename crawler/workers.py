@@ -1,0 +1,132 @@
+"""Extraction off the reactor: a pool of worker processes that runs ``crawler.extraction.extract``.
+
+Scrapy runs on one thread, and trafilatura needs tens of milliseconds of CPU a page: extracting in
+the spider callback uses one core and stalls downloads while it parses. Here each page goes to one
+of EXTRACT_WORKERS processes (pebble's ProcessPool) and the callback awaits the result, so the
+reactor keeps downloading and storing meanwhile. A worker that crashes, or runs longer than
+EXTRACT_TIMEOUT seconds on a page, is killed and replaced; that page is skipped with a reason and
+the crawl goes on. Workers are recycled after a number of pages so no leak in a parser can grow
+for the length of a crawl.
+
+How many pages wait for a worker is bounded by Scrapy itself: a callback in progress holds its
+response in the scraper's slot, and the engine stops downloading while the slot is full
+(SCRAPER_SLOT_MAX_ACTIVE_SIZE), so a slow pool slows the crawl instead of filling memory.
+
+Settings: EXTRACT_WORKERS (0: extract in the crawler's own thread), EXTRACT_TIMEOUT.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import datetime
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+from scrapy import signals
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+from crawler.errors import SettingError
+from crawler.extraction import Article, ExtractOptions, Rejection, extract
+
+logger = logging.getLogger(__name__)
+
+Extractor = Callable[[bytes, str, Mapping[str, str], datetime, ExtractOptions], "Article | Rejection"]
+
+# A worker is replaced after this many pages: memory a parser leaks cannot grow with the crawl.
+PAGES_PER_WORKER = 2000
+_POOL_ATTRIBUTE = "_archive_extraction_pool"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity), which a container may limit."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _number(getter: Any, name: str) -> Any:
+    try:
+        return getter(name)
+    except ValueError:
+        raise SettingError(f"{name}: not a number") from None
+
+
+class ExtractionPool:
+    """Extraction in worker processes, one pool per crawl, shut down when the engine stops."""
+
+    def __init__(self, workers: int, timeout: float, function: Extractor = extract) -> None:
+        self.workers = workers
+        self.timeout = timeout
+        self.function = function  # tests hand in one that crashes or hangs on purpose
+        self._pool: ProcessPool | None = None
+        if workers:
+            # forkserver: workers fork from a clean process that has imported the extraction code
+            # once, not from the crawler with its reactor and threads.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["crawler.extraction"])
+            self._pool = ProcessPool(max_workers=workers, max_tasks=PAGES_PER_WORKER, context=context)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractionPool:
+        """The crawl's pool: built on first use, shared by every spider component, closed with it."""
+        pool: ExtractionPool | None = getattr(crawler, _POOL_ATTRIBUTE, None)
+        if pool is not None:
+            return pool
+        settings = crawler.settings
+        workers_value = str(settings.get("EXTRACT_WORKERS", "auto")).strip()
+        workers = (
+            available_cores() if workers_value == "auto" else _number(settings.getint, "EXTRACT_WORKERS")
+        )
+        timeout = _number(settings.getfloat, "EXTRACT_TIMEOUT")
+        if workers < 0:
+            raise SettingError(f"EXTRACT_WORKERS={workers_value!r}: must be auto, 0 or a number of processes")
+        if not timeout > 0:
+            raise SettingError(f"EXTRACT_TIMEOUT={timeout:g}: must be a positive number of seconds")
+        pool = cls(workers, timeout)
+        setattr(crawler, _POOL_ATTRIBUTE, pool)
+        crawler.signals.connect(pool.close, signal=signals.engine_stopped)
+        return pool
+
+    def submit(
+        self, body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
+    ) -> Future[Article | Rejection]:
+        """Hand a page to a worker; the future ends with the page's result, or a worker's failure."""
+        assert self._pool is not None, "the pool is closed, or extraction runs in the crawler's thread"
+        args = (body, url, dict(headers), fetched_at, options)
+        return self._pool.schedule(self.function, args=args, timeout=self.timeout)
+
+    def outcome(self, future: Future[Article | Rejection]) -> Article | Rejection:
+        """A finished future's result; a worker that crashed or ran out of time is a Rejection."""
+        try:
+            return future.result(timeout=0)
+        except FutureTimeout:
+            return Rejection("extract_timeout", f"extraction took more than {self.timeout:g} s")
+        except ProcessExpired as exc:
+            return Rejection("extract_crashed", f"extraction worker died: exit code {exc.exitcode}")
+
+    async def extract(
+        self, body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
+    ) -> Article | Rejection:
+        """Extract in a worker while the reactor goes on; in the crawler's thread when there is none."""
+        if self._pool is None:
+            return self.function(body, url, headers, fetched_at, options)
+        from twisted.internet import reactor  # the crawl's own reactor, installed by Scrapy by now
+
+        future = self.submit(body, url, headers, fetched_at, options)
+        finished: Deferred = Deferred()
+        future.add_done_callback(lambda _: reactor.callFromThread(finished.callback, None))
+        await maybe_deferred_to_future(finished)
+        return self.outcome(future)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()  # the engine has stopped: no page is left to extract
+            self._pool.join()
+            self._pool = None

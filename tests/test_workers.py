@@ -1,0 +1,115 @@
+"""The extraction pool: real worker processes that crash, hang and recover, and nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Mapping
+from concurrent.futures import wait
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+import pytest
+
+from crawler.extraction import Article, ExtractOptions, Rejection, extract
+from crawler.workers import ExtractionPool
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+FETCHED_AT = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
+OPTIONS = ExtractOptions()
+
+
+def sabotaged_extract(
+    body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
+) -> Article | Rejection:
+    """The real extraction, except on pages whose URL asks a worker to die or to hang."""
+    if url.endswith("/crash"):
+        os._exit(70)
+    if url.endswith("/hang"):
+        time.sleep(3600)  # the pool must kill this worker at its time limit
+    return extract(body, url, headers, fetched_at, options)
+
+
+@pytest.fixture
+def pool() -> Iterator[ExtractionPool]:
+    pool = ExtractionPool(2, timeout=3.0, function=sabotaged_extract)
+    yield pool
+    pool.close()
+
+
+def _article_page() -> tuple[bytes, str]:
+    path = sorted(PAGES.glob("*.html"))[0]
+    return path.read_bytes(), f"https://news.example.com/{path.name}"
+
+
+def test_a_page_is_extracted_in_a_worker_exactly_as_in_the_crawler(pool: ExtractionPool) -> None:
+    body, url = _article_page()
+    future = pool.submit(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
+    wait([future])
+    in_worker = pool.outcome(future)
+    assert isinstance(in_worker, Article)
+    assert in_worker == extract(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
+
+
+def test_a_crashing_or_hanging_worker_costs_its_page_only(pool: ExtractionPool) -> None:
+    body, url = _article_page()
+    base = "https://news.example.com/sabotage"
+    futures = [
+        pool.submit(body, url, {}, FETCHED_AT, OPTIONS),
+        pool.submit(body, f"{base}/crash", {}, FETCHED_AT, OPTIONS),
+        pool.submit(body, f"{base}/hang", {}, FETCHED_AT, OPTIONS),
+        pool.submit(body, url, {}, FETCHED_AT, OPTIONS),
+        pool.submit(body, f"{base}/crash", {}, FETCHED_AT, OPTIONS),
+        pool.submit(body, url, {}, FETCHED_AT, OPTIONS),
+    ]
+    wait(futures)
+    outcomes = [pool.outcome(f) for f in futures]
+    assert [type(o).__name__ for o in outcomes] == [
+        "Article",
+        "Rejection",
+        "Rejection",
+        "Article",
+        "Rejection",
+        "Article",
+    ]
+    assert outcomes[1] == Rejection("extract_crashed", "extraction worker died: exit code 70")
+    assert outcomes[2] == Rejection("extract_timeout", "extraction took more than 3 s")
+    assert outcomes[4] == outcomes[1]
+    # Two live workers remain after two crashes and one kill, and they still extract.
+    later = pool.submit(body, url, {}, FETCHED_AT, OPTIONS)
+    wait([later])
+    assert pool.outcome(later) == outcomes[0]
+
+
+def worker_pid(
+    body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
+) -> Article | Rejection:
+    time.sleep(0.05)  # long enough for the tasks to spread over both workers
+    return Rejection("pid", str(os.getpid()))
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_closing_the_pool_stops_its_workers() -> None:
+    pool = ExtractionPool(2, timeout=5.0, function=worker_pid)
+    futures = [pool.submit(b"", f"https://news.example.com/{n}", {}, FETCHED_AT, OPTIONS) for n in range(8)]
+    wait(futures)
+    pids = {int(pool.outcome(f).detail) for f in futures}  # type: ignore[union-attr]
+    assert 1 <= len(pids) <= 2
+    assert all(_is_alive(pid) for pid in pids)
+    pool.close()
+    assert [pid for pid in pids if _is_alive(pid)] == []
+
+
+def test_without_workers_extraction_runs_in_the_crawler_thread() -> None:
+    pool = ExtractionPool(0, timeout=5.0)
+    body, url = _article_page()
+    with pytest.raises(AssertionError, match="the pool is closed"):
+        pool.submit(body, url, {}, FETCHED_AT, OPTIONS)
+    pool.close()

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench-quality clean
+.PHONY: demo test lint typecheck pytest bench bench-quality clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Throughput: crawl N generated pages end to end (local directory and local S3 server) against the
+# ceiling of extraction alone on every core; prints pages/s, ratios, CPU s/page, peak memory.
+#   make bench                 N=2,000 and N=20,000 (about 25 minutes on 2 cores)
+#   make bench SIZES=2000 ARGS=--skip-s3
+SIZES ?= 2000 20000
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/throughput.py $(SIZES) $(ARGS)
 
 # Extraction quality against a folder of pages with expected text, e.g.
 #   make bench-quality DATA=../shared/datasets/article-extraction-benchmark

@@ -25,6 +25,7 @@ CROSSCHECK_MISMATCH = f"{PREFIX}/crosscheck/published_mismatch"
 MANIFEST_KEY = f"{PREFIX}/manifest/key"
 MANIFEST_FAILED = f"{PREFIX}/manifest/failed"
 
+SEEN_URLS_FORGOTTEN = f"{PREFIX}/dupefilter/forgotten"
 
 def skipped(reason: str) -> str:
     """The counter of pages not archived for ``reason`` (too_short, not_html, http_404, ...)."""

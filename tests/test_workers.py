@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from concurrent.futures import wait
 from datetime import datetime, timezone
@@ -12,8 +13,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+from crawler.demo.server import LocalSite
 from crawler.extraction import Article, ExtractOptions, Rejection, extract
 from crawler.workers import ExtractionPool
+from tests.conftest import run_crawl
+from tests.test_crawl import ARTICLES
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FETCHED_AT = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
@@ -113,3 +117,39 @@ def test_without_workers_extraction_runs_in_the_crawler_thread() -> None:
     with pytest.raises(AssertionError, match="the pool is closed"):
         pool.submit(body, url, {}, FETCHED_AT, OPTIONS)
     pool.close()
+
+
+def _processes_with(marker: str) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get("NEWSARCHIVE_TEST_MARKER") == marker:
+                found.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    return found
+
+
+def test_a_crawl_with_two_workers_archives_every_article_and_leaves_no_process(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    marker = uuid.uuid4().hex
+    urls = ",".join(f"{site.url}/{path}" for path in ARTICLES)
+    result = run_crawl(
+        "article",
+        "-a",
+        f"url={urls}",
+        "-s",
+        f"ARCHIVE_URI={tmp_path / 'archive'}",
+        "-s",
+        "EXTRACT_WORKERS=2",
+        *crawl_settings,
+        env={"NEWSARCHIVE_TEST_MARKER": marker},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"records written: {len(ARTICLES)} to" in result.stdout
+    # The crawl's fork server and workers exit with it (they may take a moment to notice).
+    deadline = time.monotonic() + 15
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_with(marker) == []

@@ -63,6 +63,7 @@ class Figures:
     pages: int
     cpu_seconds: float
     peak_rss: int  # bytes, all sampled processes together
+    main_cpu_seconds: float  # of the measured process itself, without its workers
     records: int | None = None
 
     @property
@@ -120,6 +121,10 @@ class TreeSampler:
     def cpu_seconds(self) -> float:
         return sum(self.cpu.values())
 
+    @property
+    def main_cpu_seconds(self) -> float:
+        return self.cpu.get(self.root.pid, 0.0)
+
 
 def _extract_one(args: tuple[int, str]) -> bool:
     number, base_url = args
@@ -138,7 +143,7 @@ def ceiling(pages: int, base_url: str, cores: int) -> Figures:
     seconds = time.perf_counter() - started
     if articles != pages:
         print(f"warning: extraction found {articles} articles in {pages} pages", file=sys.stderr)
-    return Figures("ceiling: extract() alone", seconds, pages, sampler.cpu_seconds, sampler.peak_rss)
+    return Figures("ceiling: extract() alone", seconds, pages, sampler.cpu_seconds, sampler.peak_rss, 0.0)
 
 
 def crawl(name: str, pages: int, urls_file: Path, settings: dict[str, str], env: dict[str, str]) -> Figures:
@@ -155,7 +160,7 @@ def crawl(name: str, pages: int, urls_file: Path, settings: dict[str, str], env:
     if process.returncode != 0:
         raise SystemExit(f"{name}: exit status {process.returncode}\n{stderr.decode()[-3000:]}")
     print(f"  {name}: " + "; ".join(stdout.decode().splitlines()[:4]))
-    return Figures(name, seconds, pages, sampler.cpu_seconds, sampler.peak_rss)
+    return Figures(name, seconds, pages, sampler.cpu_seconds, sampler.peak_rss, sampler.main_cpu_seconds)
 
 
 def measure_server(port: int, pages: int) -> float:
@@ -245,12 +250,16 @@ def _lower(credentials: dict[str, str]) -> dict[str, str]:
 
 def _print(results: list[Figures], server_rate: float, cores: int) -> None:
     top = results[0].rate
-    print(f"{'':34} {'pages/s':>8} {'ratio':>6} {'CPU s/page':>10} {'peak RSS':>9} {'records':>8}")
+    print(
+        f"{'':34} {'pages/s':>8} {'ratio':>6} {'CPU s/page':>10} {'of which crawler':>16} "
+        f"{'peak RSS':>9} {'records':>8}"
+    )
     for figures in results:
         records = "" if figures.records is None else f"{figures.records:,}"
         print(
             f"{figures.name:34} {figures.rate:8.1f} {figures.rate / top:6.2f} "
-            f"{figures.cpu_seconds / figures.pages:10.4f} {figures.peak_rss / 2**20:7.0f} MB {records:>8}"
+            f"{figures.cpu_seconds / figures.pages:10.4f} {figures.main_cpu_seconds / figures.pages:16.4f} "
+            f"{figures.peak_rss / 2**20:7.0f} MB {records:>8}"
         )
     crawl_rate = max(f.rate for f in results[1:]) if len(results) > 1 else 0
     print(f"server / fastest crawl: {server_rate / crawl_rate:.1f}x" if crawl_rate else "")

@@ -18,9 +18,15 @@ from importlib.metadata import version
 from typing import Any
 from urllib.parse import urljoin
 
+import charset_normalizer
 import trafilatura
 import trafilatura.settings
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    html_to_unicode,
+    http_content_type_encoding,
+    resolve_encoding,
+)
 
 from crawler import dates
 from crawler.bylines import Byline, parse_bylines
@@ -101,6 +107,8 @@ _CREDIT_LINE = re.compile(
 _SEPARATOR = r"(?:[|\-–—:·•»]|::)"
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»]|::)\s+")  # no colon: headlines use it
 _MIN_PROSE_CHARS = 120
+# Longer "titles" (a hostile page's 1 MB <title>) are not headlines: never stored as one.
+MAX_TITLE_CHARS = 1000
 # Chinese, Japanese and Korean say in one character what alphabetic scripts say in about three.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -151,9 +159,12 @@ def _extract(
         return Rejection("empty", "empty body")
     if len(body) > options.max_bytes:
         return Rejection("too_large", f"{len(body)} bytes")
-    if body.lstrip()[:8].startswith(_BINARY_MAGIC) or b"\x00" in body[:2048].replace(b"\x00\x00", b""):
+    has_bom = body.startswith(_BOMS)  # UTF-16 and UTF-32 text is full of NUL bytes
+    if body.lstrip()[:8].startswith(_BINARY_MAGIC) or (
+        not has_bom and b"\x00" in body[:2048].replace(b"\x00\x00", b"")
+    ):
         return Rejection("not_html", "binary content")
-    _, markup = html_to_unicode(content_type or None, body)
+    markup = decode_html(body, content_type)
     tree = parse_html(markup)
     if tree is None:
         return Rejection("unparseable", "no HTML document")
@@ -196,6 +207,77 @@ def _extract(
         canonical_url=canonical,
         sources=sources,
     )
+
+
+# --- decoding ------------------------------------------------------------------------------------
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# C1 control characters never occur in text: a single-byte decoding that yields them is wrong.
+_C1 = re.compile("[\x80-\x9f]")
+_DETECT_BYTES = 256 * 1024
+_WEAK = {"cp1252", "latin_1", "iso8859_1", "ascii"}
+_MULTIBYTE = {
+    "utf_8", "shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb18030", "gbk", "gb2312", "big5", "cp950",
+    "euc_kr", "cp949",
+}  # fmt: skip
+# Encodings of real web pages, preferred among near-equal guesses (cp1251 over mac_cyrillic).
+_WEB_ENCODINGS = _MULTIBYTE | {
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "koi8_r", "koi8_u",
+    "iso8859_2", "iso8859_5", "iso8859_7", "iso8859_9", "iso8859_15", "tis_620", "cp874",
+}  # fmt: skip
+
+
+def decode_html(body: bytes, content_type: str) -> str:
+    """The page as text: its BOM, else its declared charset (HTTP header, then ``<meta>``), unless
+    the bytes contradict it (mostly undecodable, or C1 control characters); then UTF-8 when the
+    bytes are valid UTF-8, else the charset detected from the bytes (charset_normalizer)."""
+    if body.startswith(_BOMS):
+        return html_to_unicode(content_type or None, body)[1]
+    declared = http_content_type_encoding(content_type) or html_body_declared_encoding(body[:4096])
+    if declared:
+        encoding = resolve_encoding(declared) or declared
+        text = _decoded(body, encoding)
+        if text is not None and not (encoding in _WEAK and any(byte > 0x7F for byte in body)):
+            return text
+        # A Western default (often a server's, not the page's) over UTF-8 or CJK bytes is wrong.
+        detected = _detect(body) if text is not None else None
+        if text is not None and detected not in _MULTIBYTE:
+            return text
+    text = _decoded(body, "utf-8")
+    if text is not None:
+        return text
+    detected = _detect(body)
+    if detected:
+        text = _decoded(body, detected, tolerant=True)
+        if text is not None:
+            return text
+    return html_to_unicode(content_type or None, body)[1]
+
+
+def _detect(body: bytes) -> str | None:
+    """The encoding the bytes are most likely in, preferring the ones web pages use."""
+    results = list(charset_normalizer.from_bytes(body[:_DETECT_BYTES]))
+    for result in results:
+        if result.encoding in _WEB_ENCODINGS:
+            return str(result.encoding)
+    return str(results[0].encoding) if results else None
+
+
+def _decoded(body: bytes, encoding: str, tolerant: bool = False) -> str | None:
+    """``body`` in ``encoding``, or None when the bytes say it is the wrong one. A few bad bytes
+    (under a tenth of the non-ASCII ones) are replaced, as browsers do; more mean a wrong charset."""
+    try:
+        text = body.decode(encoding, errors="replace")
+    except (LookupError, ValueError):
+        return None
+    bad = text.count("\ufffd")
+    if bad and not tolerant:
+        non_ascii = sum(1 for byte in body if byte > 0x7F)
+        if bad * 10 > non_ascii:
+            return None
+    if _C1.search(text):
+        return None
+    return text
 
 
 # --- body ----------------------------------------------------------------------------------------
@@ -431,22 +513,27 @@ def strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     return title
 
 
+def _fits(value: str | None) -> str | None:
+    return value if value is not None and len(value) <= MAX_TITLE_CHARS else None
+
+
 def _title(page: PageMetadata, site_name: str | None) -> tuple[str | None, str]:
-    headlines = _strings(page.article_values("headline"))
-    declared = [t for t in (page.first("og:title", "twitter:title"), page.title_tag, *headlines) if t]
+    headlines = [h for h in _strings(page.article_values("headline")) if _fits(h)]
+    og_title, title_tag = _fits(page.first("og:title", "twitter:title")), _fits(page.title_tag)
+    declared = [t for t in (og_title, title_tag, *headlines) if t]
     folded = " ".join(declared).casefold()
     site = (site_name or "").casefold()
     for source, headings in (("h1", page.headings), ("h2", page.subheadings)):
-        for heading in headings:
+        for heading in filter(_fits, headings):
             if heading.casefold() in folded and heading.casefold() != site:
                 return heading, source
     if headlines:
         return " ".join(headlines[0].split()), "json-ld"
     domain_names = [site_name]
-    for source, value in (("og:title", page.first("og:title", "twitter:title")), ("title", page.title_tag)):
+    for source, value in (("og:title", og_title), ("title", title_tag)):
         if value:
             return strip_site_name(value, domain_names), source
-    for heading in page.headings:
+    for heading in filter(_fits, page.headings):
         if heading.casefold() != site:
             return heading, "h1"
     return None, "none"

@@ -5,7 +5,10 @@
 written when the spider closes (after the pipelines have flushed), so ``newsarchive stats`` and a
 person reading the bucket can see every run's outcome without the crawler's logs.
 
-Settings: ARCHIVE_URI, ARCHIVE_JOB_NAME, AWS_*.
+When storage is down, the manifest is kept in the spool (ARCHIVE_SPOOL_DIR) and delivered with
+the records.
+
+Settings: ARCHIVE_URI, ARCHIVE_JOB_NAME, ARCHIVE_SPOOL_DIR, AWS_*.
 """
 
 from __future__ import annotations
@@ -24,15 +27,19 @@ from crawler import outcome
 from crawler import stats as names
 from crawler.errors import StorageError
 from crawler.record import now_utc, utc_iso
+from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, crawl_store
 
 logger = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
 
 
-def manifest_key(started_at: str, job_id: str) -> str:
-    safe_job = "".join(c if c.isalnum() or c in "-_." else "_" for c in job_id)
-    return f"runs/date={started_at[:10]}/{safe_job}.json"
+def manifest_key(started_at: str, job_id: str, worker: str | None = None) -> str:
+    """One manifest per run; the processes of a crawl on a shared frontier share its job id, so each
+    of them is named by its worker id too (crawler.frontier)."""
+    name = job_id if worker is None else f"{job_id}.{worker}"
+    safe_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return f"runs/date={started_at[:10]}/{safe_name}.json"
 
 
 class ManifestExtension:
@@ -81,19 +88,35 @@ class ManifestExtension:
             },
             "host": socket.gethostname(),
             "pid": os.getpid(),
+            # null, or the shared frontier this process worked and its worker id there.
+            "frontier": (
+                {"name": stats[names.FRONTIER_NAME], "worker": stats.get(names.FRONTIER_WORKER)}
+                if stats.get(names.FRONTIER_NAME)
+                else None
+            ),
         }
 
     async def spider_closed(self, spider: Any, reason: str) -> None:
         manifest = self.build(spider, reason)
-        key = manifest_key(self.started_at, manifest["job_id"] or "unknown")
+        worker = manifest["frontier"]["worker"] if manifest["frontier"] else None
+        key = manifest_key(self.started_at, manifest["job_id"] or "unknown", worker)
         data = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
         def write() -> None:
             try:
                 self.store.put(key, data)
             except StorageError as exc:
-                self.crawler.stats.inc_value(names.MANIFEST_FAILED)
-                logger.error("Could not write the run manifest %s: %s", key, exc)
+                # Kept in the spool with the records, and delivered with them later.
+                try:
+                    Spool(self.crawler.settings.get("ARCHIVE_SPOOL_DIR"), self.store.uri).save_object(
+                        key, data
+                    )
+                except OSError:
+                    self.crawler.stats.inc_value(names.MANIFEST_FAILED)
+                    logger.exception("Could not write the run manifest %s (%s) nor spool it", key, exc)
+                else:
+                    self.crawler.stats.inc_value(names.MANIFEST_SPOOLED)
+                    logger.error("Could not write the run manifest %s (%s): spooled", key, exc)
             else:
                 self.crawler.stats.set_value(names.MANIFEST_KEY, key)
 

@@ -1,4 +1,5 @@
-"""``newsarchive``: list, fetch and download archived records; no Scrapy project needed around it.
+"""``newsarchive``: list, fetch and download archived records, and deliver the crawler's spool
+(``flush``); no Scrapy project needed around it.
 
 It works the same on a directory and on a bucket: ``--archive URI`` or ARCHIVE_URI, and for S3 the
 crawler's AWS_* environment (AWS_ENDPOINT_URL, AWS_REGION_NAME, credentials through boto3's chain).
@@ -19,8 +20,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from crawler import stats as names
 from crawler.durations import parse_since
 from crawler.errors import CREDENTIALS, MISSING, UNREACHABLE, SettingError, StorageError, StorageUnavailable
+from pipelines.delivery import Archiver, Counts
 from pipelines.download import Progress, download_files, download_lines
 from pipelines.reader import (
     ALL,
@@ -32,6 +35,7 @@ from pipelines.reader import (
     NotFound,
     Query,
 )
+from pipelines.spool import Spool, default_spool_root
 from pipelines.stores import ArchiveStore, open_store
 
 OK, FAILED, USAGE, BAD_URI, NO_ARCHIVE, NO_ACCESS, BAD_RECORD, NOT_FOUND, UNREACHABLE_STATUS = range(9)
@@ -55,6 +59,8 @@ _AWS_ENV = (
     "AWS_VERIFY",
     "AWS_RETRY_MODE",
     "AWS_MAX_ATTEMPTS",
+    "ARCHIVE_STORE_CONNECT_TIMEOUT",
+    "ARCHIVE_STORE_READ_TIMEOUT",
 )
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -134,6 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     stats.add_argument("--json", action="store_true", help="one JSON document instead")
+    flush = commands.add_parser(
+        "flush",
+        parents=[common],
+        help="deliver what waits in the crawler's spool (records it could not store) to the archive",
+    )
+    flush.add_argument(
+        "--spool-dir",
+        metavar="DIR",
+        help="the crawler's ARCHIVE_SPOOL_DIR (default: $ARCHIVE_SPOOL_DIR, else ~/.cache/newsarchive/spool)",
+    )
+    flush.add_argument("--attempts", type=int, default=3, help="attempts per record (default 3)")
     return parser
 
 
@@ -173,11 +190,14 @@ def _point(text: str, option: str, now: datetime) -> datetime:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def open_archive(uri: str | None) -> ArchiveStore:
+def _store_settings() -> Any:
     from scrapy.settings import Settings
 
-    settings = Settings({name: os.environ[name] for name in _AWS_ENV if os.environ.get(name)})
-    store = open_store(uri or os.environ.get("ARCHIVE_URI") or "./archive", settings)
+    return Settings({name: os.environ[name] for name in _AWS_ENV if os.environ.get(name)})
+
+
+def open_archive(uri: str | None) -> ArchiveStore:
+    store = open_store(uri or os.environ.get("ARCHIVE_URI") or "./archive", _store_settings())
     store.check_readable()
     return store
 
@@ -259,6 +279,51 @@ def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO
     )
 
 
+def command_flush(options: argparse.Namespace, out: IO[str]) -> None:
+    """Deliver the spool of ARCHIVE_URI: the records (versioned as the crawl would have) and manifests.
+
+    Safe beside a running crawl: deliveries take the spool's lock, and the archive's conditional
+    writes keep a version from being stored twice. The summary goes to stderr, like download's.
+    """
+    if options.attempts < 1:
+        raise UsageError(f"--attempts {options.attempts}: must be at least 1")
+    store = open_store(options.archive or os.environ.get("ARCHIVE_URI") or "./archive", _store_settings())
+    root = options.spool_dir or os.environ.get("ARCHIVE_SPOOL_DIR") or default_spool_root()
+    spool = Spool(root, store.uri)
+    waiting = spool.count()
+    if not waiting and not spool.count_objects():
+        print(f"nothing to deliver: no records wait in {spool.directory} for {store.uri}", file=sys.stderr)
+        return
+    try:
+        store.check_readable()
+    except StorageUnavailable as exc:
+        raise StorageUnavailable(
+            f"{waiting} record(s) still wait in the spool {spool.directory}: {exc}", kind=exc.kind
+        ) from None
+    archiver = Archiver(store, spool, Counts(), attempts=options.attempts)
+    done = archiver.deliver_spooled(wait=True)
+    left = spool.count()
+    outcomes = {name: done.outcomes[getattr(names, f"RECORDS_{name.upper()}")] for name in _OUTCOMES}
+    print(
+        f"delivered {done.records} record(s) ("
+        + ", ".join(f"{name} {count}" for name, count in outcomes.items())
+        + f") and {done.objects} run manifest(s) from {spool.directory} to {store.uri}",
+        file=sys.stderr,
+    )
+    if done.error is not None:
+        raise StorageError(
+            f"{left} record(s) still wait in the spool {spool.directory}: {done.error}",
+            retryable=done.error.retryable,
+            kind=done.error.kind,
+        )
+    if done.unreadable:
+        raise StorageError(
+            f"{done.unreadable} spooled entries are not records; kept as *.unreadable in {spool.directory}",
+            retryable=False,
+        )
+
+
+_OUTCOMES = ("new", "changed", "unchanged")
 COMMANDS = {"ls": command_ls, "get": command_get, "stats": command_stats, "download": command_download}
 
 
@@ -271,6 +336,9 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
         options = parse_arguments(sys.argv[1:] if argv is None else argv)
+        if options.command == "flush":
+            command_flush(options, out)
+            return OK
         reader = ArchiveReader(open_archive(options.archive), workers=options.workers)
         COMMANDS[options.command](reader, options, out)
     except UsageError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import tempfile
 from collections.abc import Iterator
@@ -99,7 +100,8 @@ class LocalStore:
         """Write to a temporary file, then rename (or, for ``exclusive``, link: fails if present)."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            # Never "*.json": a file left by a killed writer must not look like a record to any glob.
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
@@ -297,18 +299,47 @@ def is_retryable(exc: Exception) -> bool:
     return True  # connection resets, timeouts, truncated responses
 
 
+_AWS_LOGGERS = ("botocore", "boto3", "s3transfer", "urllib3")
+
+
+def quiet_aws_loggers() -> None:
+    """botocore logs request headers and signing strings (session tokens, signatures) at DEBUG:
+    keep the AWS libraries at INFO or above even when the crawl runs with LOG_LEVEL=DEBUG."""
+    for name in _AWS_LOGGERS:
+        aws_logger = logging.getLogger(name)
+        if aws_logger.getEffectiveLevel() < logging.INFO:
+            aws_logger.setLevel(logging.INFO)
+
+
+def _seconds(settings: Any, name: str, default: float) -> float:
+    value = settings.get(name)
+    try:
+        seconds = float(default if value in (None, "") else value)
+    except (TypeError, ValueError):
+        seconds = 0.0
+    if not seconds > 0:
+        raise SettingError(f"{name}={value!r}: must be a positive number of seconds")
+    return seconds
+
+
 def s3_client(settings: Any) -> Any:
     """A boto3 S3 client from Scrapy's AWS_* settings; unset ones fall back to boto3's own chain."""
     import boto3
     from botocore.config import Config
 
+    quiet_aws_loggers()
+    connect_timeout = _seconds(settings, "ARCHIVE_STORE_CONNECT_TIMEOUT", 10.0)
+    read_timeout = _seconds(settings, "ARCHIVE_STORE_READ_TIMEOUT", 30.0)
     config = Config(
         retries={
             "mode": settings.get("AWS_RETRY_MODE") or "standard",
-            "max_attempts": settings.getint("AWS_MAX_ATTEMPTS", 5),
+            # AWS_MAX_ATTEMPTS counts every attempt, the first included, as the AWS SDKs do
+            # (botocore's own "max_attempts" would count only the retries after it).
+            "total_max_attempts": max(1, settings.getint("AWS_MAX_ATTEMPTS", 5)),
         },
-        connect_timeout=10,
-        read_timeout=30,
+        # A storage endpoint that accepts connections but never answers must not stall the crawl.
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
         max_pool_connections=max(10, settings.getint("ARCHIVE_WRITE_THREADS", 4)),
     )
     options = {

@@ -59,6 +59,29 @@ ARCHIVE_MIN_RECORDS = 0
 AWS_RETRY_MODE = _env("AWS_RETRY_MODE", "standard")
 AWS_MAX_ATTEMPTS = int(_env("AWS_MAX_ATTEMPTS", "5"))
 
+# --- Reliability and safety ----------------------------------------------------------------------
+# S3 connect and read timeouts in seconds (botocore's connect_timeout/read_timeout): an endpoint that
+# accepts connections but never answers fails the write, which is retried and then spooled.
+ARCHIVE_STORE_CONNECT_TIMEOUT = _env("ARCHIVE_STORE_CONNECT_TIMEOUT", "10")
+ARCHIVE_STORE_READ_TIMEOUT = _env("ARCHIVE_STORE_READ_TIMEOUT", "30")
+# While storage is down, records go straight to the spool and storage is probed this often (seconds)
+# with one write; when it answers, the spool is delivered. 0: every record tries storage itself.
+ARCHIVE_SPOOL_RETRY_INTERVAL = 30.0
+# Refuse URLs whose host resolves to a loopback, private, link-local (cloud metadata), shared or
+# reserved address, also when reached by a redirect (skip reason: private_network). For services
+# that crawl URLs given by untrusted users; off by default so the local demo works.
+URL_DENY_PRIVATE_NETWORKS = False
+# Hosts ("name" or "name:port", as written in URLs) exempt from URL_DENY_PRIVATE_NETWORKS.
+URL_PRIVATE_NETWORKS_ALLOW: list[str] = []
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    # First of all, before robots.txt is fetched for the host.
+    "crawler.network_policy.PrivateNetworkMiddleware": 50,
+    # Next to the downloader: names what Scrapy drops without a reason the crawl can count
+    # (too large, decompression bombs, redirect loops, redirects to other schemes).
+    "crawler.download_guard.DownloadGuardMiddleware": 950,
+}
+
 # --- Extraction ----------------------------------------------------------------------------------
 # A page whose article text is shorter than this many characters is not archived (reason: too_short).
 EXTRACT_MIN_CHARS = 400
@@ -79,13 +102,6 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
-DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
-RETRY_TIMES = 2
-TELNETCONSOLE_ENABLED = False
-LOG_LEVEL = _env("LOG_LEVEL", "INFO")
-FEED_EXPORT_ENCODING = "utf-8"
 # Scrapy's duplicate filter, remembering at most ARCHIVE_SEEN_URLS_MAX requests (about 100 bytes each);
 # an article URL it forgot is still not fetched again within ARCHIVE_REFRESH_AFTER (archive state).
 DUPEFILTER_CLASS = "crawler.dupefilter.BoundedDupeFilter"
@@ -93,3 +109,10 @@ ARCHIVE_SEEN_URLS_MAX = _env("ARCHIVE_SEEN_URLS_MAX", "1000000")
 # Items processed in parallel per response. An article page yields one record, so Scrapy's default of
 # 100 only costs time: it starts 100 tasks for every response (a fifth of the crawler's own CPU).
 CONCURRENT_ITEMS = 4
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"

@@ -2,7 +2,9 @@
 
 Used by ``make demo`` and by the tests. ``{{BASE}}`` in feeds, sitemaps and robots.txt is replaced by
 the server's own address, since absolute URLs there cannot be known in advance. Tests can add routes
-with any status, headers and body, and read how often each path was requested.
+with any status, headers and body, and read how often each path was requested. A route can also be
+a function that writes the answer itself on the raw connection (``add_handler``): servers that stall
+mid-body, cut a response short or wait for a test's signal.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import mimetypes
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,6 +43,9 @@ class LocalSite:
     def __init__(self, root: Path = SITE_DIR, port: int = 0) -> None:
         self.root = root.resolve()
         self.routes: dict[str, Route] = {}
+        self.handlers: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
+        # Set when the server stops: handlers that stall wait on it, so none outlives the server.
+        self.stopping = threading.Event()
         self.hits: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -56,11 +62,18 @@ class LocalSite:
         self.routes[path] = Route(status, {k.replace("_", "-"): v for k, v in headers.items()}, body)
         return self.url + path
 
+    def add_handler(self, path: str, handler: Callable[[BaseHTTPRequestHandler], None]) -> str:
+        """Answer requests for ``path`` with ``handler(request)``, which writes the whole response
+        (status line included) to ``request.wfile``. Returns the URL."""
+        self.handlers[path] = handler
+        return self.url + path
+
     def start(self) -> LocalSite:
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self.stopping.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -101,6 +114,11 @@ class LocalSite:
                 path = urlsplit(self.path).path
                 with site._lock:
                     site.hits[path] += 1
+                handler = site.handlers.get(path)
+                if handler is not None:
+                    self.close_connection = True
+                    handler(self)
+                    return
                 route = site._resolve(path)
                 etag = etag_of(route.body)
                 if route.status == 200 and self.headers.get("If-None-Match") == etag:
@@ -110,6 +128,11 @@ class LocalSite:
                     self.end_headers()
                     return
                 self.send_response(route.status)
+                if route.status in (204, 304):  # no body, and no Content-Length either
+                    for name, value in route.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    return
                 if route.status == 200 and "ETag" not in route.headers:
                     self.send_header("ETag", etag)
                 for name, value in route.headers.items():

@@ -1,0 +1,345 @@
+"""Getting records into the archive whatever the storage does: versioning, retries, the spool.
+
+``Archiver`` is the whole delivery logic without Scrapy or Twisted, shared by the crawl's pipeline
+(pipelines.archive) and ``newsarchive flush``:
+
+- ``archive(record)``: read the article's state; the same content as the latest version is
+  "unchanged"; otherwise the next version is claimed (conditional write), its record written, the
+  claim committed. A StorageError is retried ``attempts`` times with exponential backoff, on top of
+  botocore's own retries inside each attempt (which stop early once its retry quota is spent).
+  Every step is idempotent: a write whose answer was lost (the server stored it, the connection
+  died) is found done on the next attempt, and counted once.
+- ``archive_or_spool(record)``: when storage stays down, the record goes to the spool and the crawl
+  goes on. While storage is known to be down (``Outage``), records go straight to the spool, and
+  one probe write every ``retry_interval`` seconds finds out whether it answers again; when it
+  does, everything spooled is delivered.
+- ``deliver_spooled()``: spooled records (then spooled objects such as run manifests), oldest
+  first, under the spool's lock; stops at the first storage failure, leaving the rest in the spool.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from crawler import stats as names
+from crawler.errors import Conflict, StorageError
+from crawler.record import ArticleRecord, now_utc, utc_iso
+from pipelines.keys import record_key
+from pipelines.spool import Spool
+from pipelines.state import ArchiveState, ArticleState, UrlState, Version
+from pipelines.stores import ArchiveStore
+
+logger = logging.getLogger(__name__)
+
+# A claim that loses this many races in a row means something else is wrong.
+_CONFLICT_ATTEMPTS = 8
+_MAX_BACKOFF = 8.0
+STORED_OUTCOMES = (names.RECORDS_NEW, names.RECORDS_CHANGED)
+
+
+class Counts:
+    """The part of Scrapy's stats collector the Archiver uses, for callers without a crawler."""
+
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        with self._lock:
+            self.values[key] += count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+
+class Outage:
+    """Whether storage is known to be down, and when to probe it again.
+
+    ``retry_interval`` 0 keeps no memory: every record tries storage itself.
+    """
+
+    def __init__(self, retry_interval: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.retry_interval = retry_interval
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._down_until: float | None = None
+        self._probing = False
+
+    @property
+    def down(self) -> bool:
+        return self._down_until is not None
+
+    def started(self) -> None:
+        with self._lock:
+            if self.retry_interval > 0:
+                self._down_until = self.clock() + self.retry_interval
+            self._probing = False
+
+    def ended(self) -> None:
+        with self._lock:
+            self._down_until = None
+            self._probing = False
+
+    def may_try(self) -> bool | None:
+        """True: storage is not known to be down. None: down, but this caller is the one probe due now.
+        False: down, spool without trying."""
+        with self._lock:
+            if self._down_until is None:
+                return True
+            if self._probing or self.clock() < self._down_until:
+                return False
+            self._probing = True
+            return None
+
+
+@dataclass
+class Delivery:
+    """What one ``deliver_spooled`` did."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    objects: int = 0
+    unreadable: int = 0
+    error: StorageError | None = None
+    busy: bool = False  # another thread or process was delivering
+
+    @property
+    def records(self) -> int:
+        return sum(self.outcomes.values())
+
+
+class Archiver:
+    """Settings (read by the pipeline): ARCHIVE_WRITE_ATTEMPTS, ARCHIVE_WRITE_BACKOFF,
+    ARCHIVE_SPOOL_RETRY_INTERVAL."""
+
+    def __init__(
+        self,
+        store: ArchiveStore,
+        spool: Spool,
+        stats: Any,
+        *,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        retry_interval: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.state = ArchiveState(store)
+        self.spool = spool
+        self.stats = stats
+        self.attempts = attempts
+        self.backoff = backoff
+        self.outage = Outage(retry_interval)
+        self.sleep = sleep
+
+    # --- one record ------------------------------------------------------------------------------
+
+    def archive(
+        self, record: ArticleRecord, attempts: int | None = None, sent: dict[str, Any] | None = None
+    ) -> tuple[str, ArticleRecord]:
+        """Archive one record (new, changed or unchanged), retrying storage errors; or raise the last.
+
+        ``sent`` collects what the attempts may have stored: after a commit whose answer was lost, it
+        holds the stamped record, which the caller spools in place of the bare one. A stamped record
+        (``version`` set) is recognised as already committed, so it counts as stored, not unchanged.
+        """
+        attempts = attempts or self.attempts
+        if sent is None:
+            sent = {}
+        if record.version is not None:  # spooled after its commit may have been stored
+            sent.update(key=record_key(record), record=record)
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._archive(record, sent)
+            except StorageError as exc:
+                self.stats.inc_value(names.store_error("retryable" if exc.retryable else "permanent"))
+                if not exc.retryable or attempt == attempts:
+                    raise
+                self.stats.inc_value(names.STORE_RETRIES)
+                self.sleep(min(self.backoff * 2 ** (attempt - 1), _MAX_BACKOFF))
+        raise AssertionError("unreachable")
+
+    def _archive(self, record: ArticleRecord, sent: dict[str, Any]) -> tuple[str, ArticleRecord]:
+        for _ in range(_CONFLICT_ATTEMPTS):
+            try:
+                return self._archive_once(record, sent)
+            except Conflict:
+                self.stats.inc_value(names.STATE_CONFLICTS)  # another writer was first: read again
+        raise StorageError(f"state of {record.id} kept changing while archiving it", retryable=True)
+
+    def _archive_once(self, record: ArticleRecord, sent: dict[str, Any]) -> tuple[str, ArticleRecord]:
+        now = utc_iso(now_utc())
+        state, token = self.state.article(record.id)
+        if state is None:
+            state = ArticleState(record.id, record.canonical_url, first_seen_at=now)
+        latest = state.latest()
+        if latest is not None and latest.content_sha256 == record.content_sha256:
+            self._checked(record)
+            if sent.get("key") == latest.key:  # our own commit, whose answer was lost
+                return _stored(latest.version), sent["record"]
+            return names.RECORDS_UNCHANGED, record
+        version = state.pending(record.content_sha256)
+        if version is None:  # claim the next version before writing its record
+            number = max((v.version for v in state.versions), default=0) + 1
+            stamped = _stamp(record, state, number, now, latest)
+            version = Version(number, record.content_sha256, record_key(stamped), now)
+            state.versions.append(version)
+            token = self.state.save_article(state, token)
+        else:  # claimed by an earlier attempt, or by a run that stopped before committing it
+            stamped = _stamp(record, state, version.version, version.archived_at, latest)
+        # A claim completed after a crash on a later day moves to that fetch day's partition.
+        claimed_key, version.key = version.key, record_key(stamped)
+        self.store.put(version.key, stamped.to_json())
+        if claimed_key != version.key:
+            self.store.delete(claimed_key)  # never committed; it may hold the crashed run's copy
+        version.committed = True
+        sent.update(key=version.key, record=stamped)
+        self.state.save_article(state, token)
+        self._checked(record)
+        return _stored(version.version), stamped
+
+    def _checked(self, record: ArticleRecord) -> None:
+        self.state.save_url(
+            UrlState(
+                record.requested_url,
+                record.id,
+                record.fetched_at,
+                record.http.etag,
+                record.http.last_modified,
+            )
+        )
+
+    def count(self, outcome: str) -> None:
+        self.stats.inc_value(outcome)
+        if outcome in STORED_OUTCOMES:
+            self.stats.inc_value(names.RECORDS_STORED)
+
+    # --- storage down ----------------------------------------------------------------------------
+
+    def archive_or_spool(self, record: ArticleRecord) -> tuple[str, ArticleRecord]:
+        """Archive the record, or keep it in the spool when storage fails; returns (outcome, record).
+
+        The outcome is not counted here: the caller counts it (``count``) when it returns.
+        """
+        allowed = self.outage.may_try()
+        if allowed is False:
+            return self._spool(record, "storage is down")
+        sent: dict[str, Any] = {}
+        try:
+            outcome = self.archive(record, attempts=1 if allowed is None else None, sent=sent)
+        except StorageError as exc:
+            if exc.retryable:
+                if not self.outage.down:
+                    logger.error(
+                        "Storage is failing (%s): records go to the spool %s", exc, self.spool.directory
+                    )
+                self.outage.started()
+            return self._spool(sent.get("record", record), str(exc))
+        if self.outage.down:
+            logger.warning("Storage answers again: delivering the spooled records")
+        self.outage.ended()
+        if self.spool.directory.is_dir():
+            self.deliver_spooled()  # storage answers: deliver what waits
+        return outcome
+
+    def _spool(self, record: ArticleRecord, why: str) -> tuple[str, ArticleRecord]:
+        try:
+            self.spool.save(f"{record.id}-{record.content_sha256[:16]}", record.to_json())
+        except OSError:
+            logger.exception("Record of %s could neither be archived (%s) nor spooled", record.url, why)
+            return names.RECORDS_LOST, record
+        logger.warning("Record of %s spooled for later delivery: %s", record.url, why)
+        return names.RECORDS_SPOOLED, record
+
+    def deliver_spooled(self, wait: bool = False, probe: bool = False) -> Delivery:
+        """Deliver what waits in the spool, oldest first, until storage fails.
+
+        ``wait``: wait for another delivery (thread or process) to finish instead of leaving it the
+        work. ``probe``: when storage is known to be down, try one record with one attempt only.
+        """
+        done = Delivery()
+        with self.spool.delivering(wait=wait) as locked:
+            if not locked:
+                done.busy = True
+                return done
+            self.spool.discard_stale_temporaries()
+            try:
+                self._deliver_records(done, probe and self.outage.down)
+                self._deliver_objects(done)
+            except StorageError as exc:
+                done.error = exc
+                if exc.retryable:
+                    self.outage.started()
+                logger.warning("Spooled records still cannot be delivered: %s", exc)
+            else:
+                self.outage.ended()
+        return done
+
+    def _deliver_records(self, done: Delivery, probe: bool) -> None:
+        for name, path in self.spool.pending():
+            try:
+                record = ArticleRecord.from_dict(json.loads(path.read_bytes()))
+            except FileNotFoundError:
+                continue  # delivered meanwhile by another process
+            except (ValueError, TypeError, KeyError) as exc:
+                self._set_aside(path, exc)
+                done.unreadable += 1
+                continue
+            sent: dict[str, Any] = {}
+            try:
+                outcome, _ = self.archive(record, attempts=1 if probe else None, sent=sent)
+            except StorageError:
+                if "record" in sent and record.version is None:  # its commit may be stored: say so
+                    self.spool.save(name, sent["record"].to_json())
+                raise
+            probe = False
+            path.unlink(missing_ok=True)
+            done.outcomes[outcome] += 1
+            self.stats.inc_value(names.RECORDS_DELIVERED_LATE)
+            self.count(outcome)
+            logger.info("Delivered spooled record %s (%s)", name, outcome.rsplit("/", 1)[-1])
+
+    def _deliver_objects(self, done: Delivery) -> None:
+        for key, path in self.spool.pending_objects():
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            self.store.put(key, data)
+            path.unlink(missing_ok=True)
+            done.objects += 1
+            self.stats.inc_value(names.OBJECTS_DELIVERED_LATE)
+            logger.info("Delivered spooled object %s", key)
+
+    def _set_aside(self, path: Path, exc: Exception) -> None:
+        """A spool entry that is not a record is kept, renamed, for a person to look at: never lost."""
+        target = path.with_name(path.name + ".unreadable")
+        path.rename(target)
+        self.stats.inc_value(names.SPOOL_UNREADABLE)
+        logger.error("Spooled entry %s is not a readable record (%s); kept as %s", path, exc, target)
+
+
+def _stored(version: int) -> str:
+    return names.RECORDS_NEW if version == 1 else names.RECORDS_CHANGED
+
+
+def _stamp(
+    record: ArticleRecord, state: ArticleState, number: int, archived_at: str, latest: Version | None
+) -> ArticleRecord:
+    return replace(
+        record,
+        archived_at=archived_at,
+        version=number,
+        first_seen_at=state.first_seen_at,
+        previous_key=latest.key if latest else None,
+    )

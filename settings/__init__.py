@@ -93,6 +93,19 @@ EXTRACT_WORKERS = _env("EXTRACT_WORKERS", "auto")
 # Seconds one page may take in a worker; the worker is then replaced (reason: extract_timeout).
 EXTRACT_TIMEOUT = _env("EXTRACT_TIMEOUT", "30")
 
+# --- Shared frontier (scrapy-redis) --------------------------------------------------------------
+# Unset: each crawl keeps its requests in memory and needs no Redis. redis://host:6379/0: the crawl's
+# queue and duplicate filter live in Redis, shared by the process that seeds the crawl and any number of
+# workers started with FRONTIER_JOIN=True (crawler/frontier.py). Redis must be private to the crawlers:
+# requests are stored pickled, as scrapy-redis does.
+REDIS_URL = _env("REDIS_URL", "")
+SCHEDULER = "crawler.frontier.FrontierScheduler"  # Scrapy's own scheduler when REDIS_URL is unset
+SPIDER_MIDDLEWARES = {"crawler.frontier.FrontierMiddleware": 10}
+# True: send no start requests, only work the frontier of ARCHIVE_JOB_NAME (else the spider's name).
+FRONTIER_JOIN = False
+# A process leaves when the queue has been empty and no process busy for this long (a duration).
+FRONTIER_IDLE_CLOSE = "1m"
+
 # --- Politeness and crawling ---------------------------------------------------------------------
 ARCHIVE_CONTACT = _env("ARCHIVE_CONTACT", "https://github.com/newsarchive/newsarchive")
 USER_AGENT = f"newsarchive/0.1 (news archiver; +{ARCHIVE_CONTACT})"

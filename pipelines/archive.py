@@ -55,6 +55,7 @@ class ArchivePipeline:
         self.pool = ThreadPool(minthreads=1, maxthreads=threads, name="archive-writer")
         self._timer: LoopingCall | None = None
         self._retrying = False
+        self.in_flight = 0  # records handed to the writer threads and not archived or spooled yet
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -129,9 +130,20 @@ class ArchivePipeline:
             self.pool.stop()
 
     async def process_item(self, item: Any) -> Any:
+        """Archive in a writer thread; the response waits meanwhile in Scrapy's scraper slot.
+
+        That wait is the back-pressure: while records wait here, their responses fill the slot
+        (SCRAPER_SLOT_MAX_ACTIVE_SIZE) and the engine stops downloading, so slow storage slows the
+        crawl instead of piling records up in memory. The stats keep the most records ever waiting.
+        """
         if not isinstance(item, ArticleRecord):
             return item
-        outcome, archived = await self._in_thread(self.archiver.archive_or_spool, item)
+        self.in_flight += 1
+        self.stats.max_value(names.RECORDS_IN_FLIGHT_MAX, self.in_flight)
+        try:
+            outcome, archived = await self._in_thread(self.archiver.archive_or_spool, item)
+        finally:
+            self.in_flight -= 1
         self.archiver.count(outcome)
         return archived
 

@@ -225,6 +225,7 @@ def _crawl_into_s3(pages: int, urls_file: Path, spool: dict[str, str]) -> Figure
         }
         client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **_lower(credentials))
         client.create_bucket(Bucket="bench")
+        server_cpu = sum(psutil.Process().cpu_times()[:2])
         figures = crawl(
             "crawl into S3 (moto server)",
             pages,
@@ -232,6 +233,8 @@ def _crawl_into_s3(pages: int, urls_file: Path, spool: dict[str, str]) -> Figure
             {"ARCHIVE_URI": "s3://bench/news", "AWS_ENDPOINT_URL": endpoint, **spool},
             credentials,
         )
+        server_cpu = sum(psutil.Process().cpu_times()[:2]) - server_cpu
+        print(f"  the S3 server (moto, in this process) used {server_cpu / pages:.4f} CPU s/page meanwhile")
         paginator = client.get_paginator("list_objects_v2")
         figures.records = sum(
             page.get("KeyCount", 0) for page in paginator.paginate(Bucket="bench", Prefix="news/records/")

@@ -341,8 +341,8 @@ def s3_client(settings: Any) -> Any:
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         max_pool_connections=max(10, settings.getint("ARCHIVE_WRITE_THREADS", 4)),
-        # Checksums only where the S3 API requires them, as botocore did before 1.36: the CRC32
-        # headers it now adds to every PUT cost CPU and are refused by some S3-compatible servers.
+        # Checksums only where the S3 API requires them, as botocore did before 1.36: some
+        # S3-compatible servers refuse the CRC32 headers it now adds to every PUT by default.
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
     )

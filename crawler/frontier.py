@@ -52,7 +52,7 @@ from scrapy_redis.scheduler import Scheduler as RedisScheduler
 from twisted.internet.task import LoopingCall
 
 from crawler import stats as names
-from crawler.durations import parse_duration
+from crawler.durations import duration_setting
 from crawler.errors import SettingError
 
 logger = logging.getLogger(__name__)
@@ -110,25 +110,6 @@ def connect(settings: Any) -> Any:
     return server
 
 
-def idle_close(settings: Any) -> timedelta:
-    value = settings.get("FRONTIER_IDLE_CLOSE")
-    try:
-        duration = parse_duration(value)
-    except ValueError as exc:
-        raise SettingError(f"FRONTIER_IDLE_CLOSE={value!r}: {exc}") from None
-    if duration <= timedelta(0):
-        raise SettingError(f"FRONTIER_IDLE_CLOSE={value!r}: must be longer than 0")
-    return duration
-
-
-def refresh_after(settings: Any) -> timedelta:
-    value = settings.get("ARCHIVE_REFRESH_AFTER")
-    try:
-        return parse_duration(value)
-    except ValueError as exc:
-        raise SettingError(f"ARCHIVE_REFRESH_AFTER={value!r}: {exc}") from None
-
-
 def joining(settings: Any) -> bool:
     try:
         return bool(settings.getbool("FRONTIER_JOIN"))
@@ -152,7 +133,8 @@ class FrontierOptions:
         join = joining(settings)
         if not settings.get("REDIS_URL"):
             raise SettingError("FRONTIER_JOIN=True: a worker needs REDIS_URL, the frontier it joins")
-        idle, ttl = idle_close(settings), refresh_after(settings)
+        idle = duration_setting(settings, "FRONTIER_IDLE_CLOSE", positive=True)
+        ttl = duration_setting(settings, "ARCHIVE_REFRESH_AFTER")
         name = settings.get("ARCHIVE_JOB_NAME") or crawler.spidercls.name
         return cls(connect(settings), name, join, idle, ttl)
 

@@ -21,8 +21,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler import stats as names
-from crawler.durations import parse_duration
-from crawler.errors import SettingError, StorageError
+from crawler.durations import duration_setting
+from crawler.errors import StorageError
 from crawler.record import now_utc, utc_iso
 from pipelines.state import ArchiveState, UrlState, is_fresh
 from pipelines.stores import crawl_store
@@ -41,11 +41,7 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
-        value = crawler.settings.get("ARCHIVE_REFRESH_AFTER")
-        try:
-            refresh_after = parse_duration(value)
-        except ValueError as exc:
-            raise SettingError(f"ARCHIVE_REFRESH_AFTER={value!r}: {exc}") from None
+        refresh_after = duration_setting(crawler.settings, "ARCHIVE_REFRESH_AFTER")
         return cls(ArchiveState(crawl_store(crawler)), crawler.stats, refresh_after)
 
     async def process_request(self, request: Request) -> None:

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler import outcome
-from crawler.durations import parse_duration
+from crawler.durations import duration_setting
 from crawler.errors import ConfigError, Conflict, SettingError, StorageError
 from crawler.record import now_utc, utc_iso
 from pipelines.stores import ArchiveStore, open_store
@@ -162,13 +162,7 @@ def crawl_command(options: argparse.Namespace) -> list[str]:
 
 def run(options: argparse.Namespace) -> int:
     settings = project_settings(options.settings)
-    value = settings.get("ARCHIVE_LOCK_TTL")
-    try:
-        ttl = parse_duration(value)
-    except ValueError as exc:
-        raise SettingError(f"ARCHIVE_LOCK_TTL={value!r}: {exc}") from None
-    if ttl <= timedelta(0):
-        raise SettingError(f"ARCHIVE_LOCK_TTL={value!r}: must be longer than 0")
+    ttl = duration_setting(settings, "ARCHIVE_LOCK_TTL", positive=True)
     store = open_store(settings.get("ARCHIVE_URI"), settings)
     store.check()  # a missing bucket or no credentials: the same one line and exit 2 as the crawl's
     lock = JobLock(store, options.job, ttl)

@@ -25,8 +25,8 @@ from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
 from crawler.demo.server import LocalSite
+from crawler.durations import duration_setting
 from crawler.frontier import Frontier, FrontierDupeFilter, FrontierScheduler, redacted
-from crawler.frontier import refresh_after as parse_refresh_after
 from tests.conftest import PROJECT_DIR, read_local_records, run_crawl
 from tests.redis_server import redis_server
 
@@ -434,7 +434,7 @@ def test_an_unreachable_redis_is_one_line_and_exit_2_with_its_password_hidden(
 
 def make_filter(client: redis.Redis, refresh_after: str = "1d") -> FrontierDupeFilter:
     crawler = get_crawler(settings_dict={"ARCHIVE_REFRESH_AFTER": refresh_after})
-    frontier = Frontier(client, "unit", parse_refresh_after(crawler.settings))
+    frontier = Frontier(client, "unit", duration_setting(crawler.settings, "ARCHIVE_REFRESH_AFTER"))
     return FrontierDupeFilter(frontier, crawler.request_fingerprinter)
 
 

@@ -10,7 +10,12 @@ downloader, sees those responses and errors first, and counts them as skip reaso
 - ``redirect_loop``: a redirect back to a URL of the same chain, or more than REDIRECT_MAX_TIMES;
 - ``bad_redirect``: a redirect to a scheme other than http and https (ftp:, file:, data:, javascript:).
 
-Settings: DOWNLOAD_MAXSIZE, REDIRECT_MAX_TIMES.
+Scrapy's UrlLengthMiddleware (a spider middleware) drops requests for URLs longer than
+URLLENGTH_LIMIT, start URLs and URLs found in feeds and sitemaps alike, under a counter of its own
+that the summary and the manifest never show. UrlLengthGuardMiddleware takes its place and counts
+them as ``url_too_long``.
+
+Settings: DOWNLOAD_MAXSIZE, REDIRECT_MAX_TIMES, URLLENGTH_LIMIT.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
+from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 
 from crawler import stats as names
 
@@ -30,6 +36,7 @@ logger = logging.getLogger(__name__)
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
+_LOGGED_URL_CHARS = 200  # of a URL too long to request: enough to find where it came from
 
 
 def inflated_size_exceeds(body: bytes, encodings: list[str], limit: int) -> bool:
@@ -117,3 +124,20 @@ class DownloadGuardMiddleware:
         message = str(exception)
         if isinstance(exception, DownloadCancelledError) and limit and (not message or "max size" in message):
             raise self._skip(request, "too_large", f"over DOWNLOAD_MAXSIZE ({limit} bytes)")
+
+
+class UrlLengthGuardMiddleware(UrlLengthMiddleware):
+    """Scrapy's UrlLengthMiddleware, with a URL over URLLENGTH_LIMIT counted as the skip reason
+    ``url_too_long`` and logged once, its start only."""
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
+        if len(request.url) <= self.maxlength:
+            return request
+        self.crawler.stats.inc_value(names.skipped("url_too_long"))
+        logger.info(
+            "Skipped %s...: url_too_long (%d characters, over URLLENGTH_LIMIT %d)",
+            request.url[:_LOGGED_URL_CHARS],
+            len(request.url),
+            self.maxlength,
+        )
+        return None

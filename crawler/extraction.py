@@ -28,7 +28,7 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-from crawler import dates
+from crawler import dates, nesting
 from crawler.bylines import Byline, parse_bylines
 from crawler.metadata import (
     BYLINE_WORDS,
@@ -175,6 +175,12 @@ def _extract(
     blocks = _body_blocks(tree, url, page)
     text = "\n\n".join(blocks)
     if text_length(text) < options.min_chars:
+        if nesting.cut_by_parser(tree):  # even once flattened (crawler.nesting): say so
+            return Rejection(
+                "too_short",
+                f"{len(text)} characters of text read before nesting {nesting.PARSER_MAX_DEPTH} levels "
+                "deep stopped the parser",
+            )
         return Rejection("too_short", f"{len(text)} characters of text")
     published, modified = _dates(page, fetched_at, _dayfirst(page))
     if not _is_article(blocks, page, url, published is not None):

@@ -14,6 +14,8 @@ from typing import Any
 
 from trafilatura.utils import load_html
 
+from crawler import nesting
+
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
@@ -222,8 +224,14 @@ def _has_inner_byline(element: Any) -> bool:
 
 def parse_html(markup: str) -> Any:
     """Parse HTML once, as trafilatura does (its parser options matter for what it finds), so the
-    metadata readers and the body extraction share one tree; None when there is no document."""
-    return load_html(markup)
+    metadata readers and the body extraction share one tree; None when there is no document.
+
+    A page nested deeper than the parser goes, which it would cut short, is parsed again flattened
+    (crawler.nesting)."""
+    tree = load_html(markup)
+    if tree is not None and nesting.cut_by_parser(tree):
+        tree = load_html(nesting.flatten(markup))
+    return tree
 
 
 def meta_date_names(kind: str) -> tuple[str, ...]:

@@ -24,15 +24,23 @@ LOCKED = 5
 
 
 def articles_found(stats: Mapping[str, Any]) -> int:
-    """Article pages this run saw: archived (new or changed), unchanged, or known not to have changed."""
+    """Article pages this run saw, each once: archived (new or changed), unchanged, known not to have
+    changed, or spooled.
+
+    A spooled record that is delivered later counts twice in the stats: as spooled, and under its
+    outcome (new, changed, unchanged) when delivered (pipelines.delivery). Deliveries are taken out
+    of the outcomes, and the spooled records counted instead; records an earlier run spooled and
+    this one delivered are then not counted at all: this run did not find them.
+    """
     keys = (
         names.RECORDS_NEW,
         names.RECORDS_CHANGED,
         names.RECORDS_UNCHANGED,
         names.NOT_MODIFIED,
         names.FRESH,
+        names.RECORDS_SPOOLED,
     )
-    return sum(stats.get(key, 0) for key in keys) + stats.get(names.RECORDS_SPOOLED, 0)
+    return sum(stats.get(key, 0) for key in keys) - stats.get(names.RECORDS_DELIVERED_LATE, 0)
 
 
 def exit_status(stats: Mapping[str, Any], min_records: int = 0) -> int:
@@ -87,9 +95,10 @@ def format_summary(stats: Mapping[str, Any]) -> str:
     if figures["broken_sources"]:
         broken = ", ".join(f"{reason} {count}" for reason, count in figures["broken_sources"].items())
         lines.append(f"broken sources:  {sum(figures['broken_sources'].values())} ({broken})")
-    if figures["records_spooled"] or figures["spool_pending"]:
+    if figures["records_spooled"] or figures["delivered_late"] or figures["spool_pending"]:
         lines.append(
-            f"records spooled: {figures['records_spooled']} ({figures['spool_pending']} still waiting)"
+            f"records spooled: {figures['records_spooled']} (delivered late {figures['delivered_late']},"
+            f" still waiting {figures['spool_pending']})"
         )
     lines.append(f"finish reason:   {figures['finish_reason']}")
     return "\n".join(lines)

@@ -100,7 +100,12 @@ EXTRACT_TIMEOUT = _env("EXTRACT_TIMEOUT", "30")
 # requests are stored pickled, as scrapy-redis does.
 REDIS_URL = _env("REDIS_URL", "")
 SCHEDULER = "crawler.frontier.FrontierScheduler"  # Scrapy's own scheduler when REDIS_URL is unset
-SPIDER_MIDDLEWARES = {"crawler.frontier.FrontierMiddleware": 10}
+SPIDER_MIDDLEWARES = {
+    "crawler.frontier.FrontierMiddleware": 10,
+    # Scrapy's own, replaced by one that counts the URLs it drops as url_too_long (URLLENGTH_LIMIT).
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "crawler.download_guard.UrlLengthGuardMiddleware": 800,
+}
 # True: send no start requests, only work the frontier of ARCHIVE_JOB_NAME (else the spider's name).
 FRONTIER_JOIN = False
 # A process leaves when the queue has been empty and no process busy for this long (a duration).

@@ -12,7 +12,8 @@ The test switches it between modes while a crawl runs:
 
 It speaks just enough HTTP/1.1 (Content-Length and chunked bodies, Expect: 100-continue, keep-alive)
 to count requests per mode, and S3 writes of records that the server answered with 200, so a test
-can switch on the crawl's progress instead of on time.
+can switch on the crawl's progress instead of on time. ``switch_on`` makes the proxy switch itself
+when a given request arrives, before that request is handled: a switch no crawl can outrun.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class FaultProxy:
         self._stopping = threading.Event()
         self._clients: set[socket.socket] = set()
         self._listener: socket.socket | None = None
+        self._trigger: tuple[str, str, str] | None = None  # (mode, method, part of the path)
         self.port = 0
         self._listen()
 
@@ -153,14 +155,28 @@ class FaultProxy:
     def set_mode(self, mode: str) -> None:
         assert mode in MODES, mode
         with self._lock:
-            previous, self.mode = self.mode, mode
-            if mode == REFUSE and self._listener is not None:
-                self._listener.close()
-                self._listener = None
-                for client in list(self._clients):
-                    _reset(client)
+            previous = self._switch(mode)
         if previous == REFUSE and mode != REFUSE:
             self._listen()
+
+    def switch_on(self, mode: str, method: str, path_part: str) -> None:
+        """Switch to ``mode`` when the first ``method`` request whose path contains ``path_part``
+        arrives; that request is the first one handled in ``mode``. Not back from ``refuse``."""
+        assert mode in MODES and self.mode != REFUSE, (mode, self.mode)
+        with self._lock:
+            self._trigger = (mode, method, path_part)
+
+    def _switch(self, mode: str, keep: socket.socket | None = None) -> str:
+        """Under the lock: the new mode; refusing closes the listener and resets open connections
+        (but ``keep``, whose request is handled in the new mode). Returns the previous mode."""
+        previous, self.mode = self.mode, mode
+        if mode == REFUSE and self._listener is not None:
+            self._listener.close()
+            self._listener = None
+            for client in list(self._clients):
+                if client is not keep:
+                    _reset(client)
+        return previous
 
     def count(self, name: str) -> int:
         with self._lock:
@@ -196,8 +212,12 @@ class FaultProxy:
                 head = stream.head()
                 request_line, headers = _parse(head)
                 method, target = request_line.split(" ")[:2]
-                mode = self.mode
                 with self._lock:
+                    trigger = self._trigger
+                    if trigger is not None and method == trigger[1] and trigger[2] in target:
+                        self._trigger = None
+                        self._switch(trigger[0], keep=client)
+                    mode = self.mode
                     self.counts[mode] += 1
                 if mode in (RESET, REFUSE):
                     if "100-continue" in headers.get("expect", "").lower():

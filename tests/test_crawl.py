@@ -204,7 +204,7 @@ def test_records_that_cannot_be_stored_are_spooled_and_delivered_by_the_next_run
     ]
     first = run_crawl(*arguments, "-s", "ARCHIVE_WRITE_ATTEMPTS=2", "-s", "ARCHIVE_WRITE_BACKOFF=0")
     assert first.returncode == 3
-    assert "records spooled: 1 (1 still waiting)" in first.stdout.splitlines()
+    assert "records spooled: 1 (delivered late 0, still waiting 1)" in first.stdout.splitlines()
     assert len(list((tmp_path / "spool").rglob("*.spool"))) == 1
 
     (archive / "records").unlink()
@@ -214,6 +214,7 @@ def test_records_that_cannot_be_stored_are_spooled_and_delivered_by_the_next_run
     assert len(records) == 1  # the same version once: delivered late, then rewritten under its own key
     assert list((tmp_path / "spool").rglob("*.spool")) == []
     assert "Delivered spooled record" in second.stderr
+    assert "records spooled: 0 (delivered late 1, still waiting 0)" in second.stdout.splitlines()
 
 
 def test_the_settings_module_is_the_projects_even_with_a_decoy_installed(tmp_path: Path) -> None:

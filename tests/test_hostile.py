@@ -1,4 +1,4 @@
-"""Hostile and broken pages: one crawl of 40 bad or odd pages beside good ones on the local site.
+"""Hostile and broken pages: one crawl of 43 bad or odd pages beside good ones on the local site.
 The crawl finishes, every page not archived is counted under its reason (the exact figures), and
 every good page, including the odd ones that are still articles, is archived and read right."""
 
@@ -11,6 +11,7 @@ import zipfile
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.demo.server import LocalSite
 from tests.conftest import read_local_records, run_crawl
@@ -121,7 +122,7 @@ def hostile_pages(site: LocalSite) -> list[tuple[str, str]]:
         body=b"<html><head><title>Only a head</title></head></html>",
         content_type=HTML,
     )
-    route("/deep.html", "too_short", body=deep.encode("utf-8"), content_type=HTML)
+    route("/deep.html", "archived", body=deep.encode("utf-8"), content_type=HTML)  # flattened
     route(
         "/scripts-only.html",
         "too_short",
@@ -218,6 +219,8 @@ def hostile_pages(site: LocalSite) -> list[tuple[str, str]]:
     route("/ctl%00%0d%0aSet-Cookie:%20x=1%1b.html", "archived", body=_html(929), content_type=HTML)
     long_path = "/" + "long-segment/" * 150 + "long.html"
     route(long_path, "archived", body=_html(930), content_type=HTML)
+    too_long_path = "/" + "long-segment/" * 160 + "too-long.html"  # over URLLENGTH_LIMIT (2083)
+    route(too_long_path, "url_too_long", body=_html(931), content_type=HTML)
     return cases
 
 
@@ -261,5 +264,43 @@ def test_a_crawl_of_hostile_pages_finishes_counts_each_bad_page_and_archives_eve
     assert by_path["huge-title.html"]["title"] is None  # a 1 MB "title" is not a headline
     assert by_path["absurd-dates.html"]["published_at"] is None  # never a guess
     assert "Абзац о городском совете" in by_path["cp1251-none.html"]["text"]
+    assert by_path["deep.html"]["title"] == "Story 921: the council plan moves ahead"
+    assert by_path["deep.html"]["text"].startswith("Paragraph 1 of story 921. Residents of Port Alder")
+    assert by_path["deep.html"]["text"].count("\n\n") == 4  # five paragraphs, as on a flat page
+    [too_long] = [url for url, outcome in cases if outcome == "url_too_long"]
+    assert len(too_long) > 2083 and site.hits[urlsplit(too_long).path] == 0  # never requested
+    [skipped_line] = [line for line in result.stderr.splitlines() if ": url_too_long (" in line]
+    assert skipped_line.endswith(
+        f"[crawler.download_guard] INFO: Skipped {too_long[:200]}...: url_too_long "
+        f"({len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
+    )
+    assert "Ignoring link" not in result.stderr  # Scrapy's own middleware is replaced, not doubled
     for key in records:  # keys from the id and content hash only, whatever the URL
         assert key.startswith("records/date=") and "/domain=127.0.0.1/" in key and ".." not in key
+
+
+def test_a_url_over_the_length_limit_found_in_a_sitemap_is_counted_and_logged_once(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    [good] = add_articles(site, "sitemap-long", 1)
+    too_long = site.url + "/sitemap-long/" + "segment/" * 260 + "story.html"
+    site.add_route(urlsplit(too_long).path, 200, _html(932), content_type=HTML)
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in (good, too_long))
+    sitemap = site.add_route(
+        "/sitemap-long.xml",
+        200,
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode(),
+        content_type="application/xml",
+    )
+    archive = tmp_path / "archive"
+    result = run_crawl("sitemap", "-a", f"url={sitemap}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "pages skipped:   1 (url_too_long 1)" in result.stdout.splitlines()
+    assert [r["url"] for r in read_local_records(archive).values()] == [good]
+    assert site.hits[urlsplit(too_long).path] == 0
+    [skipped_line] = [line for line in result.stderr.splitlines() if ": url_too_long (" in line]
+    assert skipped_line.endswith(
+        f"[crawler.download_guard] INFO: Skipped {too_long[:200]}...: url_too_long "
+        f"({len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
+    )
+    assert "Ignoring link" not in result.stderr  # Scrapy's own middleware is replaced, not doubled

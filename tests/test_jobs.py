@@ -257,7 +257,7 @@ def test_a_record_that_cannot_be_stored_exits_3_and_the_lock_is_released(
     )
     context = result.stderr[-3000:]
     assert result.returncode == 3, context
-    assert "records spooled: 1 (1 still waiting)" in result.stdout.splitlines()
+    assert "records spooled: 1 (delivered late 0, still waiting 1)" in result.stdout.splitlines()
     assert archive_target.records() == {}
     manifest = single_manifest(archive_target, context)
     assert (manifest["finish_reason"], manifest["exit_status"]) == ("finished", 3)

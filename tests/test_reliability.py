@@ -110,7 +110,10 @@ def test_a_crawl_through_every_kind_of_storage_fault_stores_each_article_once(
     }
     assert manifest_of(objects)["exit_status"] == 0
     assert f"records written: 200 to s3://{bucket}/news (new 200, changed 0)" in out.splitlines()
-    assert f"records spooled: {counts['spooled']} (0 still waiting)" in out.splitlines()
+    assert (
+        f"records spooled: {counts['spooled']} (delivered late {counts['spooled']}, still waiting 0)"
+        in out.splitlines()
+    )
     assert spooled(spool_root) == []
     assert "Storage answers again" in log
     assert S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in out + log
@@ -147,9 +150,10 @@ def test_records_spooled_when_storage_stays_down_are_delivered_by_the_next_run(
     # Every article is stored or spooled; some both: written, but not committed when storage went down.
     stored_first = {r["id"] for r in s3_documents(s3_server.objects(bucket), "news/records/").values()}
     assert stored_first | {p.name[:32] for p in records_waiting} == {record_id(url) for url in urls}
-    assert (
-        f"records spooled: {len(records_waiting)} ({len(records_waiting)} still waiting)" in out.splitlines()
+    spool_line = (
+        f"records spooled: {len(records_waiting)} (delivered late 0, still waiting {len(records_waiting)})"
     )
+    assert spool_line in out.splitlines()
     manifest = json.loads(manifest_waiting.read_bytes())
     assert (manifest["exit_status"], manifest["counts"]["still_spooled"], manifest["counts"]["lost"]) == (
         3,
@@ -169,6 +173,7 @@ def test_records_spooled_when_storage_stays_down_are_delivered_by_the_next_run(
     assert runs[1]["counts"]["delivered_late"] == len(records_waiting)
     assert runs[1]["counts"]["new"] == len(records_waiting)  # delivered at the start of this run
     assert runs[1]["counts"]["fresh"] == 40  # delivered before the crawl: no page is fetched again
+    assert f"records spooled: 0 (delivered late {len(records_waiting)}, still waiting 0)" in out.splitlines()
     assert spooled(tmp_path / "spool") == []
 
 
@@ -184,22 +189,25 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     urls = add_articles(site, "flush", 12)
+    # The bucket check and the state reads pass; from the first record write on, storage refuses
+    # every connection until the crawl is over: no record can be stored before the switch.
+    proxy.switch_on(REFUSE, "PUT", "/news/records/")
     crawl = start_crawl(
         crawl_arguments(tmp_path, urls, bucket, proxy, crawl_settings),
         env=S3_CREDENTIALS,
         log=tmp_path / "log",
     )
-    try:  # the bucket check passes, then storage refuses every connection until the crawl is over
-        proxy.wait_for(lambda: proxy.count(PASS) >= 1 or crawl.poll() is not None)
-        proxy.set_mode(REFUSE)
-        crawl.communicate(timeout=300)
+    try:
+        out, _ = crawl.communicate(timeout=300)
     finally:
         if crawl.poll() is None:
             crawl.kill()
     assert crawl.returncode == 3, (tmp_path / "log").read_text()[-3000:]
+    assert "records spooled: 12 (delivered late 0, still waiting 12)" in out.splitlines()
+    assert (proxy.count("stored_records"), proxy.mode) == (0, REFUSE)
+    assert s3_documents(s3_server.objects(bucket), "news/records/") == {}
     waiting = [p for p in spooled(tmp_path / "spool") if p.parent.name != "objects"]
-    stored_first = {r["id"] for r in s3_documents(s3_server.objects(bucket), "news/records/").values()}
-    assert stored_first | {p.name[:32] for p in waiting} == {record_id(url) for url in urls}
+    assert sorted(p.name[:32] for p in waiting) == sorted(record_id(url) for url in urls)
     spool_dir = waiting[0].parent
 
     for name, value in {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": proxy.url, **FAST_ENV}.items():
@@ -207,7 +215,7 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     flush = ["flush", "--archive", f"s3://{bucket}/news", "--spool-dir", str(tmp_path / "spool")]
     assert cli.main(flush) == cli.UNREACHABLE_STATUS  # storage still refuses
     assert capsys.readouterr().err.splitlines() == [
-        f"error: {len(waiting)} record(s) still wait in the spool {spool_dir}: "
+        f"error: 12 record(s) still wait in the spool {spool_dir}: "
         f"ARCHIVE_URI='s3://{bucket}/news': cannot connect to the S3 endpoint (EndpointConnectionError)"
     ]
     assert [p for p in spooled(tmp_path / "spool") if p.parent.name != "objects"] == waiting
@@ -215,12 +223,12 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     proxy.set_mode(PASS)
     assert cli.main(flush) == cli.OK
     assert capsys.readouterr().err.splitlines() == [
-        f"delivered {len(waiting)} record(s) (new {len(waiting)}, changed 0, unchanged 0) "
+        "delivered 12 record(s) (new 12, changed 0, unchanged 0) "
         f"and 1 run manifest(s) from {spool_dir} to s3://{bucket}/news"
     ]
     objects = s3_server.objects(bucket)
     check_archive(objects, urls, record_validator)
-    assert manifest_of(objects)["counts"]["still_spooled"] == len(waiting)  # as the run ended
+    assert manifest_of(objects)["counts"]["still_spooled"] == 12  # as the run ended
     assert spooled(tmp_path / "spool") == []
     assert cli.main(flush) == cli.OK
     assert capsys.readouterr().err.splitlines() == [

@@ -7,6 +7,8 @@ The test switches it between modes while a crawl runs:
 - ``hang``: requests are read and never answered (the client's read timeout has to fire);
 - ``reset``: the connection is reset (RST, SO_LINGER 0) in the middle of the request body;
 - ``slowdown``: the proxy answers ``503 SlowDown`` with S3's XML error body itself;
+- ``record_delay`` (seconds, any mode but the failing ones): each record write is held that long,
+  storage slower than the crawl;
 - ``lose_reply``: the request reaches the server, which acts on it, and the answer is lost (RST):
   the client cannot know its write was stored.
 
@@ -121,6 +123,8 @@ class FaultProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.mode = PASS
         self.counts: Counter[str] = Counter()  # requests per mode; "stored_records"; "written"
+        # Seconds each record write (PUT .../records/...) is held before it goes on: slow storage.
+        self.record_delay = 0.0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._clients: set[socket.socket] = set()
@@ -250,6 +254,8 @@ class FaultProxy:
                 if mode == HANG:
                     stream.rest()  # until the client gives up and closes
                     return
+                if self.record_delay and method == "PUT" and "/records/" in target:
+                    time.sleep(self.record_delay)  # the fault itself, not a synchronisation
                 if upstream is None:
                     upstream = socket.create_connection(self.upstream)
                     upstream_stream = _Stream(upstream)

@@ -13,5 +13,5 @@ class ArticleSpider(ArchiveSpider):
     name = "article"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            yield self.article_request(url)
+        async for request in self.as_room_allows(self.article_request(url) for url in self.start_urls):
+            yield request

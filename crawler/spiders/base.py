@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -84,6 +85,19 @@ class ArchiveSpider(scrapy.Spider):
             or new_job_id(settings.get("ARCHIVE_JOB_NAME") or spider.name)
         )
         return spider
+
+    async def as_room_allows(self, requests: Iterable[scrapy.Request]) -> AsyncIterator[scrapy.Request]:
+        """Start requests handed over as the crawl has room for them (Scrapy's lazy start).
+
+        Scrapy reads start() to the end at once: a file of a million URLs would become a million
+        requests queued in memory. On a shared frontier (REDIS_URL) they go to Redis at once instead,
+        where the other workers can take them.
+        """
+        lazy = not self.settings.get("REDIS_URL")
+        for request in requests:
+            if lazy and self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(signals.scheduler_empty)
+            yield request
 
     def article_request(self, url: str, listing: Listing | None = None) -> scrapy.Request:
         """A request for an article page; ``listing`` is what a feed or sitemap said about it."""

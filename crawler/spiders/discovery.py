@@ -24,8 +24,8 @@ class SourceSpider(ArchiveSpider):
     listing_source = "source"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            yield self.source_request(url)
+        async for request in self.as_room_allows(self.source_request(url) for url in self.start_urls):
+            yield request
 
     def source_request(self, url: str) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_source, errback=self.on_source_error)

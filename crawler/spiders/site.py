@@ -35,8 +35,12 @@ class SiteSpider(ArchiveSpider):
         self.links = LinkExtractor(allow_domains=sorted(netlocs | set(self.allowed_domains)))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={DEPTH: 0})
+        requests = (
+            scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={DEPTH: 0})
+            for url in self.start_urls
+        )
+        async for request in self.as_room_allows(requests):
+            yield request
 
     async def parse_page(self, response: Response) -> AsyncIterator[ArticleRecord | scrapy.Request]:
         # Links first: their downloads start while this page waits for an extraction worker.

@@ -224,20 +224,21 @@ def _crawl_into_s3(pages: int, urls_file: Path, spool: dict[str, str]) -> Figure
             "AWS_DEFAULT_REGION": "us-east-1",
         }
         client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **_lower(credentials))
-        client.create_bucket(Bucket="bench")
+        bucket = f"bench-{pages}"  # moto keeps its buckets for the life of this process
+        client.create_bucket(Bucket=bucket)
         server_cpu = sum(psutil.Process().cpu_times()[:2])
         figures = crawl(
             "crawl into S3 (moto server)",
             pages,
             urls_file,
-            {"ARCHIVE_URI": "s3://bench/news", "AWS_ENDPOINT_URL": endpoint, **spool},
+            {"ARCHIVE_URI": f"s3://{bucket}/news", "AWS_ENDPOINT_URL": endpoint, **spool},
             credentials,
         )
         server_cpu = sum(psutil.Process().cpu_times()[:2]) - server_cpu
         print(f"  the S3 server (moto, in this process) used {server_cpu / pages:.4f} CPU s/page meanwhile")
         paginator = client.get_paginator("list_objects_v2")
         figures.records = sum(
-            page.get("KeyCount", 0) for page in paginator.paginate(Bucket="bench", Prefix="news/records/")
+            page.get("KeyCount", 0) for page in paginator.paginate(Bucket=bucket, Prefix="news/records/")
         )
         return figures
     finally:

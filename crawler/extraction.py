@@ -188,6 +188,8 @@ def _extract(
     title, title_source = _title(page, site_name)
     blocks = [b for b in blocks if title is None or b.casefold() != title.casefold()]
     text = "\n\n".join(blocks)
+    if text_length(text) < options.min_chars:  # the text was mostly the headline repeated
+        return Rejection("too_short", f"{len(text)} characters of text besides the title")
     byline, authors_source = _authors(page, site_name)
     canonical = _canonical(page, url)
     sources = {"title": title_source, "authors": authors_source}

@@ -1,5 +1,8 @@
 """Fuzzing crawler.extraction.extract with hypothesis: whatever the bytes, headers and URL, it returns an
-Article or a Rejection with a reason, never raises, and never fails inside ("extraction_error")."""
+Article or a Rejection with a reason, never raises, and never fails inside ("extraction_error").
+
+The examples are derandomized: every run tries the same pages, so a red CI run is always reproducible;
+to search further, turn ``derandomize`` off locally and add what it finds as an ``@example``."""
 
 from __future__ import annotations
 
@@ -126,7 +129,7 @@ def check(result: Article | Rejection) -> None:
             assert "1990-01-01T00:00:00Z" <= date.utc <= "2026-11-25T10:00:00Z"
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(body=pages(), content_type=CONTENT_TYPES, url=URLS)
 # Found by this test in CI: the only text block was the title, which the article leaves out.
 @example(
@@ -139,7 +142,7 @@ def test_extract_never_fails_on_generated_pages(body: bytes, content_type: str, 
     check(extract(body, url, {"content-type": content_type}, FETCHED, OPTIONS))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True)
 @given(body=st.binary(max_size=4096), content_type=CONTENT_TYPES, url=URLS)
 def test_extract_never_fails_on_arbitrary_bytes(body: bytes, content_type: str, url: str) -> None:
     check(extract(body, url, {"content-type": content_type}, FETCHED, OPTIONS))

@@ -32,7 +32,7 @@ pytest: $(STAMP)
 
 # Throughput: crawl N generated pages end to end (local directory and local S3 server) against the
 # ceiling of extraction alone on every core; prints pages/s, ratios, CPU s/page, peak memory.
-#   make bench                 N=2,000 and N=20,000 (about 25 minutes on 2 cores)
+#   make bench                 N=2,000 and N=20,000 (about 17 minutes on 2 cores)
 #   make bench SIZES=2000 ARGS=--skip-s3
 SIZES ?= 2000 20000
 bench: $(STAMP)

@@ -81,8 +81,7 @@ class DownloadGuardMiddleware:
 
     def _skip(self, request: Request, reason: str, detail: str) -> IgnoreRequest:
         if not request.meta.get("dont_obey_robotstxt"):  # robots.txt itself is not a page
-            self.stats.inc_value(names.skipped(reason))
-            logger.info("Skipped %s: %s (%s)", request.url, reason, detail)
+            names.count_skip(self.stats, logger, request.url, reason, detail)
         return IgnoreRequest(f"{reason}: {detail}")
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -133,11 +132,8 @@ class UrlLengthGuardMiddleware(UrlLengthMiddleware):
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         if len(request.url) <= self.maxlength:
             return request
-        self.crawler.stats.inc_value(names.skipped("url_too_long"))
-        logger.info(
-            "Skipped %s...: url_too_long (%d characters, over URLLENGTH_LIMIT %d)",
-            request.url[:_LOGGED_URL_CHARS],
-            len(request.url),
-            self.maxlength,
+        detail = f"{len(request.url)} characters, over URLLENGTH_LIMIT {self.maxlength}"
+        names.count_skip(
+            self.crawler.stats, logger, request.url[:_LOGGED_URL_CHARS] + "...", "url_too_long", detail
         )
         return None

@@ -86,6 +86,6 @@ class PrivateNetworkMiddleware:
             return  # unresolvable: the download fails and is counted as a download error
         refused = [address for address in addresses if not is_public(address)]
         if refused:
-            self.stats.inc_value(names.skipped(REASON))
-            logger.info("Skipped %s: %s (%s resolves to %s)", request.url, REASON, host, ", ".join(refused))
+            detail = f"{host} resolves to {', '.join(refused)}"
+            names.count_skip(self.stats, logger, request.url, REASON, detail)
             raise IgnoreRequest(f"{REASON}: {host}")

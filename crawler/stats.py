@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 PREFIX = "archive"
 
 ARCHIVE_URI = f"{PREFIX}/uri"
@@ -39,6 +42,12 @@ FRONTIER_FILTERED = f"{PREFIX}/frontier/filtered"
 def skipped(reason: str) -> str:
     """The counter of pages not archived for ``reason`` (too_short, not_html, http_404, ...)."""
     return SKIPPED_PREFIX + reason
+
+
+def count_skip(stats: Any, log: logging.Logger, url: str, reason: str, detail: str) -> None:
+    """Count a page that is not archived under ``reason``, and say why in one line of ``log``."""
+    stats.inc_value(skipped(reason))
+    log.info("Skipped %s: %s (%s)", url, reason, detail)
 
 
 def broken_source(reason: str) -> str:

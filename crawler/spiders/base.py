@@ -106,9 +106,7 @@ class ArchiveSpider(scrapy.Spider):
 
     def skip(self, url: str, reason: str, detail: str) -> None:
         """Count a page that is not archived and say why, once."""
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(names.skipped(reason))
-        logger.info("Skipped %s: %s (%s)", url, reason, detail)
+        names.count_skip(self.crawler.stats, logger, url, reason, detail)
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()

@@ -30,8 +30,8 @@ _STALE_SECONDS = 3600.0
 
 
 def default_spool_root() -> Path:
-    """ARCHIVE_SPOOL_DIR's default, for the ``newsarchive`` command that runs without Scrapy settings
-    (the crawler's default is the same, in settings/__init__.py)."""
+    """ARCHIVE_SPOOL_DIR's default: the crawl's settings and the ``newsarchive`` command, which runs
+    without them, share it."""
     cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
     return Path(cache) / "newsarchive" / "spool"
 

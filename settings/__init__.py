@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from pipelines.spool import default_spool_root
+
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
@@ -25,10 +27,7 @@ COMMANDS_MODULE = "crawler.commands"
 # Where records go: a directory path, a file:// URI or s3://bucket/prefix.
 ARCHIVE_URI = _env("ARCHIVE_URI", "./archive")
 # Records whose delivery failed after retries wait here and are delivered at the next chance.
-ARCHIVE_SPOOL_DIR = _env(
-    "ARCHIVE_SPOOL_DIR",
-    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsarchive", "spool"),
-)
+ARCHIVE_SPOOL_DIR = _env("ARCHIVE_SPOOL_DIR", str(default_spool_root()))
 # Threads that write records off the reactor; also the number of records in flight to storage.
 ARCHIVE_WRITE_THREADS = 4
 # Attempts per record (botocore's own retries happen inside each attempt) before it is spooled.

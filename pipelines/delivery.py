@@ -141,6 +141,9 @@ class Archiver:
         self.backoff = backoff
         self.outage = Outage(retry_interval)
         self.sleep = sleep
+        # Whether the spool may hold something: checked after each stored record instead of reading
+        # the spool's directory every time. True at first, for what earlier runs left there.
+        self.spool_waiting = True
 
     # --- one record ------------------------------------------------------------------------------
 
@@ -248,7 +251,7 @@ class Archiver:
         if self.outage.down:
             logger.warning("Storage answers again: delivering the spooled records")
         self.outage.ended()
-        if self.spool.directory.is_dir():
+        if self.spool_waiting:
             self.deliver_spooled()  # storage answers: deliver what waits
         return outcome
 
@@ -258,6 +261,7 @@ class Archiver:
         except OSError:
             logger.exception("Record of %s could neither be archived (%s) nor spooled", record.url, why)
             return names.RECORDS_LOST, record
+        self.spool_waiting = True
         logger.warning("Record of %s spooled for later delivery: %s", record.url, why)
         return names.RECORDS_SPOOLED, record
 
@@ -272,12 +276,14 @@ class Archiver:
             if not locked:
                 done.busy = True
                 return done
+            self.spool_waiting = False  # before reading it: what is spooled from now on sets it again
             self.spool.discard_stale_temporaries()
             try:
                 self._deliver_records(done, probe and self.outage.down)
                 self._deliver_objects(done)
             except StorageError as exc:
                 done.error = exc
+                self.spool_waiting = True
                 if exc.retryable:
                     self.outage.started()
                 logger.warning("Spooled records still cannot be delivered: %s", exc)

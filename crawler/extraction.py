@@ -223,6 +223,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # C1 control characters never occur in text: a single-byte decoding that yields them is wrong.
 _C1 = re.compile("[\x80-\x9f]")
 _DETECT_BYTES = 256 * 1024
+_ASCII = bytes(range(0x80))
 _WEAK = {"cp1252", "latin_1", "iso8859_1", "ascii"}
 _MULTIBYTE = {
     "utf_8", "shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb18030", "gbk", "gb2312", "big5", "cp950",
@@ -245,7 +246,7 @@ def decode_html(body: bytes, content_type: str) -> str:
     if declared:
         encoding = resolve_encoding(declared) or declared
         text = _decoded(body, encoding)
-        if text is not None and not (encoding in _WEAK and any(byte > 0x7F for byte in body)):
+        if text is not None and not (encoding in _WEAK and not body.isascii()):
             return text
         # A Western default (often a server's, not the page's) over UTF-8 or CJK bytes is wrong.
         detected = _detect(body) if text is not None else None
@@ -280,7 +281,7 @@ def _decoded(body: bytes, encoding: str, tolerant: bool = False) -> str | None:
         return None
     bad = text.count("\ufffd")
     if bad and not tolerant:
-        non_ascii = sum(1 for byte in body if byte > 0x7F)
+        non_ascii = len(body.translate(None, _ASCII))  # the bytes left once ASCII is deleted
         if bad * 10 > non_ascii:
             return None
     if _C1.search(text):

@@ -40,7 +40,6 @@ Extractor = Callable[[bytes, str, Mapping[str, str], datetime, ExtractOptions], 
 
 # A worker is replaced after this many pages: memory a parser leaks cannot grow with the crawl.
 PAGES_PER_WORKER = 2000
-_POOL_ATTRIBUTE = "_archive_extraction_pool"
 
 
 def available_cores() -> int:
@@ -75,10 +74,7 @@ class ExtractionPool:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ExtractionPool:
-        """The crawl's pool: built on first use, shared by every spider component, closed with it."""
-        pool: ExtractionPool | None = getattr(crawler, _POOL_ATTRIBUTE, None)
-        if pool is not None:
-            return pool
+        """The crawl's pool (its spider builds it once), closed when the engine stops."""
         settings = crawler.settings
         workers_value = str(settings.get("EXTRACT_WORKERS", "auto")).strip()
         workers = (
@@ -90,7 +86,6 @@ class ExtractionPool:
         if not timeout > 0:
             raise SettingError(f"EXTRACT_TIMEOUT={timeout:g}: must be a positive number of seconds")
         pool = cls(workers, timeout)
-        setattr(crawler, _POOL_ATTRIBUTE, pool)
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
 

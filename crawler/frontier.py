@@ -59,7 +59,9 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "newsarchive:frontier"
 
-# Times are Redis's own (TIME), so the clocks of the workers' machines do not matter.
+# Times are Redis's own (TIME), so the clocks of the workers' machines do not matter. A time is
+# never turned into a string by Lua (tostring, ..), which keeps 14 digits: a tenth of a millisecond
+# here, enough to put a request made right after a crawl's start before it.
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 "
 # The oldest fingerprint that still counts: the crawl's start, or ARCHIVE_REFRESH_AFTER ago if later.
 _CUTOFF = (
@@ -78,14 +80,14 @@ _SEEN = (
 # string) no worker has been busy.
 _BEAT = (
     _NOW + _CUTOFF + "if ARGV[3] == '1' then redis.call('ZADD', KEYS[3], now, ARGV[1]) end "
-    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. cutoff) "
-    "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. (now - 2 * tonumber(ARGV[4]))) "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('(%.17g', cutoff)) "
+    "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', string.format('(%.17g', now - 2 * tonumber(ARGV[4]))) "
     "local last = redis.call('ZREVRANGE', KEYS[3], 0, 0, 'WITHSCORES') "
-    "if last[2] == nil then return tostring(now) end "
-    "return tostring(now - tonumber(last[2]))"
+    "if last[2] == nil then return string.format('%.17g', now) end "
+    "return string.format('%.17g', now - tonumber(last[2]))"
 )
-# KEYS: crawl. ARGV: job id.
-_START = _NOW + "redis.call('HSET', KEYS[1], 'job_id', ARGV[1], 'started', tostring(now)) return 1"
+# KEYS: crawl. ARGV: job id. ``now`` goes to Redis as a number, which Redis writes with every digit.
+_START = _NOW + "redis.call('HSET', KEYS[1], 'job_id', ARGV[1], 'started', now) return 1"
 
 
 def redacted(url: str) -> str:

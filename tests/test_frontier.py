@@ -449,6 +449,22 @@ def test_a_fingerprint_counts_within_its_crawl_only(frontier_redis: redis.Redis)
     assert [seen.request_seen(request), seen.request_seen(request)] == [False, True]
 
 
+def test_a_fingerprint_recorded_right_after_the_start_counts(frontier_redis: redis.Redis) -> None:
+    # Lua writes a number with 14 digits, a tenth of a millisecond here. The crawl's start, and the
+    # cutoff for trimming, were once written so, rounded: about one request in ten made right after
+    # the start seemed older than the crawl. 200 crawls make that certain to show.
+    # The Frontier itself, with nothing between its calls but their round trips.
+    frontier = make_filter(frontier_redis).frontier
+    twice = []
+    for number in range(200):
+        frontier.start_crawl(f"crawl-{number}")
+        fingerprint = f"{number:040x}".encode()
+        first = frontier.request_seen(fingerprint)
+        frontier.beat("worker-1", busy=True, idle=timedelta(seconds=1))  # trims what no longer counts
+        twice.append([first, frontier.request_seen(fingerprint)])
+    assert twice == [[False, True]] * 200
+
+
 def test_a_fingerprint_older_than_refresh_after_no_longer_counts_and_is_trimmed(
     frontier_redis: redis.Redis,
 ) -> None:

@@ -8,7 +8,9 @@ downloader, sees those responses and errors first, and counts them as skip reaso
 - ``too_large``: over DOWNLOAD_MAXSIZE, by its Content-Length or as it arrives, or after decompression
   (a gzip bomb), checked with a bounded inflate before Scrapy's HttpCompressionMiddleware inflates it;
 - ``redirect_loop``: a redirect back to a URL of the same chain, or more than REDIRECT_MAX_TIMES;
-- ``bad_redirect``: a redirect to a scheme other than http and https (ftp:, file:, data:, javascript:).
+- ``bad_redirect``: a redirect to a scheme other than http and https (ftp:, file:, data:, javascript:);
+- ``url_too_long``: a redirect to a URL longer than URLLENGTH_LIMIT, which Scrapy would follow, since
+  only its spider middleware looks at a URL's length.
 
 Scrapy's UrlLengthMiddleware (a spider middleware) drops requests for URLs longer than
 URLLENGTH_LIMIT, start URLs and URLs found in feeds and sitemaps alike, under a counter of its own
@@ -69,15 +71,21 @@ def inflated_size_exceeds(body: bytes, encodings: list[str], limit: int) -> bool
 
 
 class DownloadGuardMiddleware:
-    def __init__(self, stats: Any, max_size: int, max_redirects: int) -> None:
+    def __init__(self, stats: Any, max_size: int, max_redirects: int, max_url_length: int = 0) -> None:
         self.stats = stats
         self.max_size = max_size
         self.max_redirects = max_redirects
+        self.max_url_length = max_url_length  # 0: no limit, as for Scrapy
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DownloadGuardMiddleware:
         settings = crawler.settings
-        return cls(crawler.stats, settings.getint("DOWNLOAD_MAXSIZE"), settings.getint("REDIRECT_MAX_TIMES"))
+        return cls(
+            crawler.stats,
+            settings.getint("DOWNLOAD_MAXSIZE"),
+            settings.getint("REDIRECT_MAX_TIMES"),
+            settings.getint("URLLENGTH_LIMIT"),
+        )
 
     def _skip(self, request: Request, reason: str, detail: str) -> IgnoreRequest:
         if not request.meta.get("dont_obey_robotstxt"):  # robots.txt itself is not a page
@@ -110,6 +118,9 @@ class DownloadGuardMiddleware:
         scheme = urlsplit(target).scheme.lower()
         if scheme not in ("http", "https"):
             raise self._skip(request, "bad_redirect", f"to {scheme or 'no'} scheme")
+        if 0 < self.max_url_length < len(target):
+            detail = f"redirect to {len(target)} characters, over URLLENGTH_LIMIT {self.max_url_length}"
+            raise self._skip(request, "url_too_long", detail)
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target.split("#")[0] in (url.split("#")[0] for url in chain):
             raise self._skip(request, "redirect_loop", f"back to {target}")

@@ -304,3 +304,22 @@ def test_a_url_over_the_length_limit_found_in_a_sitemap_is_counted_and_logged_on
         f"({len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
     )
     assert "Ignoring link" not in result.stderr  # Scrapy's own middleware is replaced, not doubled
+
+
+def test_a_redirect_to_a_url_over_the_length_limit_is_counted_and_not_followed(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    too_long = site.url + "/redirect-long/" + "segment/" * 260 + "story.html"
+    site.add_route(urlsplit(too_long).path, 200, _html(933), content_type=HTML)
+    start = site.add_route("/redirect-long/start.html", 301, location=too_long)
+    archive = tmp_path / "archive"
+    result = run_crawl("article", "-a", f"url={start}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "pages skipped:   1 (url_too_long 1)" in result.stdout.splitlines()
+    assert read_local_records(archive) == {}
+    assert site.hits[urlsplit(too_long).path] == 0
+    [skipped_line] = [line for line in result.stderr.splitlines() if ": url_too_long (" in line]
+    assert skipped_line.endswith(
+        f"[crawler.download_guard] INFO: Skipped {start}: url_too_long "
+        f"(redirect to {len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
+    )

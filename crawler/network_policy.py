@@ -8,11 +8,15 @@ IPv6 unique local), link-local (169.254.0.0/16 with the cloud metadata service 1
 fe80::/10), shared (100.64.0.0/10), unspecified, multicast or reserved, also written as an
 IPv4-mapped IPv6 address. A refused page is counted under ``archive/skipped/private_network``.
 
-Settings: URL_DENY_PRIVATE_NETWORKS (off by default: the local demo crawls 127.0.0.1),
-URL_PRIVATE_NETWORKS_ALLOW (hosts exempt, as "name" or "name:port").
+The middleware resolves the name itself, so a name whose DNS answer changes between its check and
+the download (DNS rebinding) would get through. PublicAddressResolver, the crawl's resolver
+(TWISTED_DNS_RESOLVER), closes that gap: it checks the address the download connects to and refuses
+it when it is not public. The download then fails as a DNS lookup error, which
+RefusedAddressMiddleware counts as ``private_network`` too.
 
-The check resolves the name itself; a name whose DNS answer changes between this check and the
-download (DNS rebinding) is not covered: run such a service behind an egress firewall as well.
+Settings: URL_DENY_PRIVATE_NETWORKS (off by default: the local demo crawls 127.0.0.1),
+URL_PRIVATE_NETWORKS_ALLOW (hosts exempt, as "name" or "name:port"), TWISTED_DNS_RESOLVER (must stay
+PublicAddressResolver, or a subclass, while URL_DENY_PRIVATE_NETWORKS is on).
 """
 
 from __future__ import annotations
@@ -25,11 +29,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
+from scrapy.resolver import CachingThreadedResolver
+from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import load_object
+from twisted.internet.defer import Deferred
+from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
 from crawler import stats as names
+from crawler.errors import SettingError
 
 logger = logging.getLogger(__name__)
 
@@ -55,19 +65,79 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)})
 
 
+def _allowed(entries: Iterable[str]) -> set[str]:
+    return {entry.strip().lower() for entry in entries if entry.strip()}
+
+
+class PublicAddressResolver(CachingThreadedResolver):
+    """Scrapy's default resolver (cached, IPv4, DNS_TIMEOUT) which, with URL_DENY_PRIVATE_NETWORKS,
+    fails a lookup whose answer is not a public address, except for hosts allowed by name.
+
+    Scrapy's crawler process builds it from the settings, once per process. The names it refused stay
+    in ``refused`` (bounded), where PrivateNetworkMiddleware finds the reason for the failed download.
+    """
+
+    refused_max = 10_000
+
+    def __init__(self, reactor: Any, cache_size: int, timeout: float) -> None:
+        super().__init__(reactor, cache_size, timeout)
+        self.deny = False
+        self.allow: set[str] = set()
+        self.refused: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PublicAddressResolver:
+        resolver = super().from_crawler(crawler, reactor)  # Scrapy's cache and timeout settings
+        resolver.deny = crawler.settings.getbool("URL_DENY_PRIVATE_NETWORKS")
+        # An allowed "name:port" allows the name here; the middleware checks the port.
+        allow = _allowed(crawler.settings.getlist("URL_PRIVATE_NETWORKS_ALLOW"))
+        resolver.allow = {entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry for entry in allow}
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Deferred[str]:
+        found: Deferred[str] = super().getHostByName(name, timeout)
+        if self.deny and name.lower().rstrip(".") not in self.allow:
+            found.addCallback(self._public_only, name)
+        return found
+
+    def _public_only(self, address: str, name: str) -> str:
+        if is_public(address):
+            return address
+        if len(self.refused) >= self.refused_max:
+            self.refused.clear()
+        self.refused[name.lower().rstrip(".")] = address
+        raise DNSLookupError(f"{name} resolves to {address}, not a public address")
+
+
+def installed_resolver(settings: Any) -> str:
+    """The setting naming the resolver Scrapy's crawler process installs: TWISTED_DNS_RESOLVER, or
+    the deprecated DNS_RESOLVER when that is set at a priority at least as high."""
+    dns = settings.getpriority("DNS_RESOLVER") or 0
+    if dns > SETTINGS_PRIORITIES["default"] and dns >= (settings.getpriority("TWISTED_DNS_RESOLVER") or 0):
+        return "DNS_RESOLVER"
+    return "TWISTED_DNS_RESOLVER"
+
+
 class PrivateNetworkMiddleware:
     def __init__(
         self, stats: Any, allow: Iterable[str] = (), resolver: Callable[[str, int], list[str]] = resolve
     ) -> None:
         self.stats = stats
-        self.allow = {entry.strip().lower() for entry in allow if entry.strip()}
+        self.allow = _allowed(allow)
         self.resolver = resolver
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> PrivateNetworkMiddleware:
-        if not crawler.settings.getbool("URL_DENY_PRIVATE_NETWORKS"):
+        settings = crawler.settings
+        if not settings.getbool("URL_DENY_PRIVATE_NETWORKS"):
             raise NotConfigured("URL_DENY_PRIVATE_NETWORKS is off")
-        return cls(crawler.stats, crawler.settings.getlist("URL_PRIVATE_NETWORKS_ALLOW"))
+        setting = installed_resolver(settings)
+        if not issubclass(load_object(settings.get(setting)), PublicAddressResolver):
+            raise SettingError(
+                f"{setting}={settings.get(setting)!r}: URL_DENY_PRIVATE_NETWORKS needs "
+                "crawler.network_policy.PublicAddressResolver (or a subclass)"
+            )
+        return cls(crawler.stats, settings.getlist("URL_PRIVATE_NETWORKS_ALLOW"))
 
     async def process_request(self, request: Request) -> None:
         parts = urlsplit(request.url)
@@ -89,3 +159,35 @@ class PrivateNetworkMiddleware:
             detail = f"{host} resolves to {', '.join(refused)}"
             names.count_skip(self.stats, logger, request.url, REASON, detail)
             raise IgnoreRequest(f"{REASON}: {host}")
+
+
+class RefusedAddressMiddleware:
+    """Names a download that PublicAddressResolver refused: the name answered differently to
+    PrivateNetworkMiddleware's check (DNS rebinding), or the check was skipped for a name it allows.
+
+    Next to the downloader, so it sees the failure before RetryMiddleware retries a refused lookup
+    as a DNS error and logs it as one.
+    """
+
+    def __init__(self, stats: Any) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RefusedAddressMiddleware:
+        if not crawler.settings.getbool("URL_DENY_PRIVATE_NETWORKS"):
+            raise NotConfigured("URL_DENY_PRIVATE_NETWORKS is off")
+        return cls(crawler.stats)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, (CannotResolveHostError, DNSLookupError)):  # Scrapy's, Twisted's
+            return
+        from twisted.internet import reactor
+
+        host = (urlsplit(request.url).hostname or "").rstrip(".")
+        address = getattr(getattr(reactor, "resolver", None), "refused", {}).get(host)
+        if address is None:
+            return
+        if not request.meta.get("dont_obey_robotstxt"):  # robots.txt itself is not a page
+            detail = f"{host} resolves to {address} at download time"
+            names.count_skip(self.stats, logger, request.url, REASON, detail)
+        raise IgnoreRequest(f"{REASON}: {host}")

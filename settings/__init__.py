@@ -72,6 +72,9 @@ ARCHIVE_SPOOL_RETRY_INTERVAL = 30.0
 URL_DENY_PRIVATE_NETWORKS = False
 # Hosts ("name" or "name:port", as written in URLs) exempt from URL_DENY_PRIVATE_NETWORKS.
 URL_PRIVATE_NETWORKS_ALLOW: list[str] = []
+# Scrapy's default resolver, which with URL_DENY_PRIVATE_NETWORKS also refuses a private address at
+# download time (a DNS answer that changed after the check: DNS rebinding).
+TWISTED_DNS_RESOLVER = "crawler.network_policy.PublicAddressResolver"
 DOWNLOADER_MIDDLEWARES = {
     **DOWNLOADER_MIDDLEWARES,
     # First of all, before robots.txt is fetched for the host.
@@ -79,6 +82,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: names what Scrapy drops without a reason the crawl can count
     # (too large, decompression bombs, redirect loops, redirects to other schemes).
     "crawler.download_guard.DownloadGuardMiddleware": 950,
+    # Before RetryMiddleware: a private address refused at download time is private_network.
+    "crawler.network_policy.RefusedAddressMiddleware": 940,
 }
 
 # --- Extraction ----------------------------------------------------------------------------------

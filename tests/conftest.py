@@ -83,13 +83,18 @@ def bucket(s3_server: S3Server, request: pytest.FixtureRequest) -> str:
 
 
 def run_crawl(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120, prelude: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m scrapy crawl ARGS`` from the project directory, returning its exit status and output."""
+    """``python -m scrapy crawl ARGS`` from the project directory, returning its exit status and output.
+
+    ``prelude``: Python run in the crawl's process first, to stand in for the world outside it."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
     full_env = {**base, "LOG_LEVEL": "INFO", **(env or {})}
+    start = ["-m", "scrapy"]
+    if prelude:
+        start = ["-c", f"{prelude}\nimport sys\nfrom scrapy.cmdline import execute\nexecute(sys.argv)"]
     return subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", *args],
+        [sys.executable, *start, "crawl", *args],
         cwd=PROJECT_DIR,
         env=full_env,
         capture_output=True,

@@ -198,6 +198,69 @@ def test_url_deny_private_networks_refuses_private_hosts_after_resolution_and_on
     assert "resolves to 127.0.0.1" in result.stderr
 
 
+# The attacker's DNS server: a public address to the check before the download, the loopback
+# address to the download itself. The check asks getaddrinfo, the download's resolver gethostbyname.
+REBINDING_DNS = """
+import socket
+_real_getaddrinfo = socket.getaddrinfo
+
+def _rebinding_getaddrinfo(host, port, *args, **kwargs):
+    if host == "localhost":
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", port or 80))]
+    return _real_getaddrinfo(host, port, *args, **kwargs)
+
+socket.getaddrinfo = _rebinding_getaddrinfo
+"""
+
+
+def test_url_deny_private_networks_refuses_a_name_that_rebinds_to_loopback_at_download_time(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    port = site.url.rsplit(":", 1)[1]
+    good = site.add_route("/rebind/good.html", 200, article_html(4).encode(), content_type="text/html")
+    site.add_route("/rebind/secret.html", 200, article_html(5).encode(), content_type="text/html")
+    secret = f"http://localhost:{port}/rebind/secret.html"
+    archive = tmp_path / "archive"
+    result = run_crawl(
+        "article",
+        "-a",
+        f"urls={write_urls(tmp_path / 'urls.txt', [good, secret])}",
+        *("-s", f"ARCHIVE_URI={archive}", "-s", "URL_DENY_PRIVATE_NETWORKS=True"),
+        *("-s", f"URL_PRIVATE_NETWORKS_ALLOW=127.0.0.1:{port}"),
+        *crawl_settings,
+        prelude=REBINDING_DNS,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "pages skipped:   1 (private_network 1)" in result.stdout.splitlines(), result.stderr[-4000:]
+    assert [r["url"] for r in read_local_records(archive).values()] == [good]
+    assert site.hits["/rebind/secret.html"] == 0
+    [skipped_line] = [line for line in result.stderr.splitlines() if ": private_network (" in line]
+    assert skipped_line.endswith(
+        f"[crawler.network_policy] INFO: Skipped {secret}: private_network "
+        "(localhost resolves to 127.0.0.1 at download time)"
+    )
+    assert "ERROR" not in result.stderr  # not retried and reported as a DNS failure
+
+
+def test_url_deny_private_networks_needs_the_public_address_resolver(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    result = run_crawl(
+        "article",
+        "-a",
+        f"url={site.url}/rebind/never.html",
+        *("-s", f"ARCHIVE_URI={tmp_path / 'archive'}", "-s", "URL_DENY_PRIVATE_NETWORKS=True"),
+        *("-s", "TWISTED_DNS_RESOLVER=scrapy.resolver.CachingThreadedResolver"),
+        *crawl_settings,
+    )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: TWISTED_DNS_RESOLVER='scrapy.resolver.CachingThreadedResolver': URL_DENY_PRIVATE_NETWORKS "
+        "needs crawler.network_policy.PublicAddressResolver (or a subclass)"
+    )
+    assert site.hits["/rebind/never.html"] == 0
+
+
 def test_polite_defaults(site: LocalSite, tmp_path: Path, crawl_settings: list[str]) -> None:
     settings = get_project_settings()
     assert settings.getbool("ROBOTSTXT_OBEY") is True

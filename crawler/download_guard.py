@@ -88,9 +88,7 @@ class DownloadGuardMiddleware:
         )
 
     def _skip(self, request: Request, reason: str, detail: str) -> IgnoreRequest:
-        if not request.meta.get("dont_obey_robotstxt"):  # robots.txt itself is not a page
-            names.count_skip(self.stats, logger, request.url, reason, detail)
-        return IgnoreRequest(f"{reason}: {detail}")
+        return names.refuse_request(self.stats, logger, request, reason, detail)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status in _REDIRECTS and "Location" in response.headers:

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import CannotResolveHostError, IgnoreRequest, NotConfigured
+from scrapy.exceptions import CannotResolveHostError, NotConfigured
 from scrapy.resolver import CachingThreadedResolver
 from scrapy.settings import SETTINGS_PRIORITIES
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -157,8 +157,7 @@ class PrivateNetworkMiddleware:
         refused = [address for address in addresses if not is_public(address)]
         if refused:
             detail = f"{host} resolves to {', '.join(refused)}"
-            names.count_skip(self.stats, logger, request.url, REASON, detail)
-            raise IgnoreRequest(f"{REASON}: {host}")
+            raise names.refuse_request(self.stats, logger, request, REASON, detail)
 
 
 class RefusedAddressMiddleware:
@@ -187,7 +186,5 @@ class RefusedAddressMiddleware:
         address = getattr(getattr(reactor, "resolver", None), "refused", {}).get(host)
         if address is None:
             return
-        if not request.meta.get("dont_obey_robotstxt"):  # robots.txt itself is not a page
-            detail = f"{host} resolves to {address} at download time"
-            names.count_skip(self.stats, logger, request.url, REASON, detail)
-        raise IgnoreRequest(f"{REASON}: {host}")
+        detail = f"{host} resolves to {address} at download time"
+        raise names.refuse_request(self.stats, logger, request, REASON, detail)

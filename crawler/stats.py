@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy.exceptions import IgnoreRequest
+
 PREFIX = "archive"
 
 ARCHIVE_URI = f"{PREFIX}/uri"
@@ -48,6 +50,14 @@ def count_skip(stats: Any, log: logging.Logger, url: str, reason: str, detail: s
     """Count a page that is not archived under ``reason``, and say why in one line of ``log``."""
     stats.inc_value(skipped(reason))
     log.info("Skipped %s: %s (%s)", url, reason, detail)
+
+
+def refuse_request(stats: Any, log: logging.Logger, request: Any, reason: str, detail: str) -> IgnoreRequest:
+    """For a downloader middleware: count ``request`` as skipped (robots.txt, not a page, is not
+    counted) and return the IgnoreRequest to raise."""
+    if not request.meta.get("dont_obey_robotstxt"):
+        count_skip(stats, log, request.url, reason, detail)
+    return IgnoreRequest(f"{reason}: {detail}")
 
 
 def broken_source(reason: str) -> str:

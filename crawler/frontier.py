@@ -59,9 +59,9 @@ logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "newsarchive:frontier"
 
-# Times are Redis's own (TIME), so the clocks of the workers' machines do not matter. A time is
-# never turned into a string by Lua (tostring, ..), which keeps 14 digits: a tenth of a millisecond
-# here, enough to put a request made right after a crawl's start before it.
+# Times are Redis's own (TIME), so the clocks of the workers' machines do not matter. Lua's tostring
+# and .. keep 14 digits of a number, a tenth of a millisecond here: enough to put a request made right
+# after a crawl's start before it. So a time leaves Lua as a number or with string.format('%.17g').
 _NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 "
 # The oldest fingerprint that still counts: the crawl's start, or ARCHIVE_REFRESH_AFTER ago if later.
 _CUTOFF = (

@@ -74,7 +74,7 @@ class PublicAddressResolver(CachingThreadedResolver):
     fails a lookup whose answer is not a public address, except for hosts allowed by name.
 
     Scrapy's crawler process builds it from the settings, once per process. The names it refused stay
-    in ``refused`` (bounded), where PrivateNetworkMiddleware finds the reason for the failed download.
+    in ``refused`` (bounded), where RefusedAddressMiddleware finds the reason for the failed download.
     """
 
     refused_max = 10_000

@@ -9,6 +9,8 @@ spider's name):
     newsarchive:frontier:NAME:seen       sorted set   request fingerprint -> when first requested
     newsarchive:frontier:NAME:crawl      hash         job_id and start time of the latest crawl
     newsarchive:frontier:NAME:busy       sorted set   worker -> last time it had work in flight
+    newsarchive:frontier:NAME:roster     sorted set   worker -> last beat (crawler.roster)
+    newsarchive:frontier:NAME:results    hash         worker -> how its run ended (crawler.roster)
 
 A process started normally *seeds*: it starts a new crawl (its job id becomes the crawl's) and sends
 its start requests into the queue. A process started with FRONTIER_JOIN=True *joins*: it sends no
@@ -21,7 +23,9 @@ most, and a new crawl requests again what an earlier one lost (a worker killed w
 flight); the archive's own state (crawler.incremental) keeps it from downloading what is fresh.
 
 A process leaves when the queue is empty and no process of the frontier has had work in flight for
-FRONTIER_IDLE_CLOSE; its finish reason is then ``finished``.
+FRONTIER_IDLE_CLOSE; its finish reason is then ``finished``. The seed leaves last: it waits for the
+others to report how they ended, and its exit status and manifest are the whole crawl's
+(crawler.roster).
 
 Settings: REDIS_URL, REDIS_PARAMS (scrapy-redis), FRONTIER_JOIN, FRONTIER_IDLE_CLOSE,
 ARCHIVE_REFRESH_AFTER, ARCHIVE_JOB_NAME.
@@ -58,6 +62,9 @@ from crawler.errors import SettingError
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "newsarchive:frontier"
+# How long a closing process has to write its manifest and report (crawler.roster) before the seed
+# stops waiting for it: storage timeouts and retries included, then the spool.
+REPORT_WITHIN = timedelta(minutes=5)
 
 # Times are Redis's own (TIME), so the clocks of the workers' machines do not matter. Lua's tostring
 # and .. keep 14 digits of a number, a tenth of a millisecond here: enough to put a request made right
@@ -75,19 +82,26 @@ _SEEN = (
     "if seen and tonumber(seen) >= cutoff then return 1 end "
     "redis.call('ZADD', KEYS[1], now, ARGV[1]) return 0"
 )
-# KEYS: seen, crawl, busy. ARGV: worker, ttl, busy (0/1), idle seconds.
-# Marks the worker busy if it is, trims what no longer counts, and returns how long (seconds, as a
-# string) no worker has been busy.
+# KEYS: seen, crawl, busy, roster. ARGV: worker, ttl, busy (0/1), idle seconds.
+# Marks the worker present and, if it is, busy; trims what no longer counts, and returns how long
+# (seconds, as a string) no worker has been busy.
 _BEAT = (
     _NOW + _CUTOFF + "if ARGV[3] == '1' then redis.call('ZADD', KEYS[3], now, ARGV[1]) end "
+    "redis.call('ZADD', KEYS[4], now, ARGV[1]) "
     "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('(%.17g', cutoff)) "
     "redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', string.format('(%.17g', now - 2 * tonumber(ARGV[4]))) "
     "local last = redis.call('ZREVRANGE', KEYS[3], 0, 0, 'WITHSCORES') "
     "if last[2] == nil then return string.format('%.17g', now) end "
     "return string.format('%.17g', now - tonumber(last[2]))"
 )
-# KEYS: crawl. ARGV: job id. ``now`` goes to Redis as a number, which Redis writes with every digit.
-_START = _NOW + "redis.call('HSET', KEYS[1], 'job_id', ARGV[1], 'started', now) return 1"
+# KEYS: crawl, results. ARGV: job id. ``now`` goes to Redis as a number, which Redis writes with
+# every digit. The results of the previous crawl go.
+_START = (
+    _NOW + "redis.call('HSET', KEYS[1], 'job_id', ARGV[1], 'started', now) "
+    "redis.call('DEL', KEYS[2]) return 1"
+)
+# KEYS: roster. ARGV: worker, seconds. Keeps the worker on the roster for that long without beats.
+_CLOSING = _NOW + "redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1]) return 1"
 
 
 def redacted(url: str) -> str:
@@ -148,12 +162,14 @@ class Frontier:
         self.server = server
         self.name = name
         self.ttl = ttl.total_seconds()
-        self.requests, self.seen, self.crawl, self.busy = (
-            f"{KEY_PREFIX}:{name}:{part}" for part in ("requests", "seen", "crawl", "busy")
+        parts = ("requests", "seen", "crawl", "busy", "roster", "results")
+        self.requests, self.seen, self.crawl, self.busy, self.roster, self.results = (
+            f"{KEY_PREFIX}:{name}:{part}" for part in parts
         )
         self._seen = server.register_script(_SEEN)
         self._beat = server.register_script(_BEAT)
         self._start = server.register_script(_START)
+        self._closing = server.register_script(_CLOSING)
 
     def request_seen(self, fingerprint: bytes) -> bool:
         """True if the fingerprint was requested in this crawl less than ARCHIVE_REFRESH_AFTER ago;
@@ -162,20 +178,23 @@ class Frontier:
 
     def start_crawl(self, job_id: str) -> None:
         """A new crawl: its job id is taken by the workers, and earlier fingerprints no longer count."""
-        self._start(keys=[self.crawl], args=[job_id])
+        self._start(keys=[self.crawl, self.results], args=[job_id])
 
     def crawl_job_id(self) -> str | None:
         value = self.server.hget(self.crawl, "job_id")
         return value.decode("utf-8") if isinstance(value, bytes) else value
 
     def beat(self, worker: str, busy: bool, idle: timedelta) -> float:
-        """Mark ``worker`` busy (if it is), trim, and return the seconds no worker has been busy."""
-        keys = [self.seen, self.crawl, self.busy]
+        """Mark ``worker`` present and busy (if it is), trim, and return the seconds no worker has
+        been busy."""
+        keys = [self.seen, self.crawl, self.busy, self.roster]
         args = [worker, self.ttl, "1" if busy else "0", idle.total_seconds()]
         return float(self._beat(keys=keys, args=args))
 
-    def leave(self, worker: str) -> None:
+    def leave(self, worker: str, report_within: timedelta) -> None:
+        """No longer busy; still on the roster until it reports how it ended, for ``report_within``."""
         self.server.zrem(self.busy, worker)
+        self._closing(keys=[self.roster], args=[worker, report_within.total_seconds()])
 
 
 class FrontierDupeFilter(RFPDupeFilter):
@@ -257,7 +276,7 @@ class FrontierScheduler(RedisScheduler):
         if self._beat.running:
             self._beat.stop()
         try:
-            self.frontier.leave(self.worker)
+            self.frontier.leave(self.worker, REPORT_WITHIN)
         except redis.RedisError as exc:
             logger.warning("Could not leave frontier %s: %s", self.frontier.name, exc)
         super().close(reason)

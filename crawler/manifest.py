@@ -5,6 +5,10 @@
 written when the spider closes (after the pipelines have flushed), so ``newsarchive stats`` and a
 person reading the bucket can see every run's outcome without the crawler's logs.
 
+On the shared frontier (crawler.frontier) each process writes its own, JOB_ID.WORKER.json, and the
+seed, once every other process has ended, the crawl's, JOB_ID.json: the counts of all processes
+summed, each process listed with its exit status, and those lost (crawler.roster).
+
 When storage is down, the manifest is kept in the spool (ARCHIVE_SPOOL_DIR) and delivered with
 the records.
 
@@ -19,14 +23,16 @@ import os
 import socket
 from typing import Any
 
+import redis
 from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from crawler import outcome
 from crawler import stats as names
-from crawler.errors import StorageError
+from crawler.errors import ConfigError, StorageError
 from crawler.record import now_utc, utc_iso
+from crawler.roster import ProcessResult, Roster
 from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, crawl_store
 
@@ -100,24 +106,111 @@ class ManifestExtension:
         manifest = self.build(spider, reason)
         worker = manifest["frontier"]["worker"] if manifest["frontier"] else None
         key = manifest_key(self.started_at, manifest["job_id"] or "unknown", worker)
+        if await maybe_deferred_to_future(deferToThread(self._write, key, manifest)):
+            self.crawler.stats.set_value(names.MANIFEST_KEY, key)
+        if manifest["frontier"]:
+            await maybe_deferred_to_future(deferToThread(self._report, manifest, key))
+
+    def _write(self, key: str, manifest: dict[str, Any]) -> bool:
+        """Write a manifest, or spool it when storage is down; True if it is in the archive now."""
         data = (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-        def write() -> None:
+        try:
+            self.store.put(key, data)
+        except StorageError as exc:
+            # Kept in the spool with the records, and delivered with them later.
             try:
-                self.store.put(key, data)
-            except StorageError as exc:
-                # Kept in the spool with the records, and delivered with them later.
-                try:
-                    Spool(self.crawler.settings.get("ARCHIVE_SPOOL_DIR"), self.store.uri).save_object(
-                        key, data
-                    )
-                except OSError:
-                    self.crawler.stats.inc_value(names.MANIFEST_FAILED)
-                    logger.exception("Could not write the run manifest %s (%s) nor spool it", key, exc)
-                else:
-                    self.crawler.stats.inc_value(names.MANIFEST_SPOOLED)
-                    logger.error("Could not write the run manifest %s (%s): spooled", key, exc)
+                Spool(self.crawler.settings.get("ARCHIVE_SPOOL_DIR"), self.store.uri).save_object(key, data)
+            except OSError:
+                self.crawler.stats.inc_value(names.MANIFEST_FAILED)
+                logger.exception("Could not write the run manifest %s (%s) nor spool it", key, exc)
             else:
-                self.crawler.stats.set_value(names.MANIFEST_KEY, key)
+                self.crawler.stats.inc_value(names.MANIFEST_SPOOLED)
+                logger.error("Could not write the run manifest %s (%s): spooled", key, exc)
+            return False
+        return True
 
-        await maybe_deferred_to_future(deferToThread(write))
+    def _report(self, manifest: dict[str, Any], key: str) -> None:
+        """On the shared frontier: report how this process ended; the seed then waits for the others
+        and writes the crawl's manifest (crawler.roster). Blocking: runs in a thread."""
+        settings, stats = self.crawler.settings, self.crawler.stats
+        name, worker = manifest["frontier"]["name"], manifest["frontier"]["worker"]
+        own = ProcessResult(
+            worker=worker,
+            host=manifest["host"],
+            manifest=key,
+            exit_status=manifest["exit_status"],
+            finish_reason=manifest["finish_reason"],
+            articles_found=outcome.articles_found(stats.get_stats()),
+            counts=manifest["counts"],
+        )
+        try:
+            roster = Roster.from_settings(settings, name)
+            roster.report(own)
+            if settings.getbool("FRONTIER_JOIN"):
+                return
+            logger.info("Frontier %s: waiting for the other processes of crawl %s", name, manifest["job_id"])
+            processes, lost = roster.wait_for_others(worker)
+        except (redis.RedisError, ConfigError) as exc:
+            logger.error("Frontier %s: could not report this run or gather the crawl's: %s", name, exc)
+            return
+        crawl = crawl_manifest(manifest, processes, lost, settings.getint("ARCHIVE_MIN_RECORDS"))
+        crawl_key = manifest_key(self.started_at, manifest["job_id"] or "unknown")
+        if self._write(crawl_key, crawl):
+            stats.set_value(names.CRAWL_MANIFEST_KEY, crawl_key)
+        stats.set_value(names.CRAWL_PROCESSES, len(processes))
+        stats.set_value(names.CRAWL_LOST, len(lost))
+        stats.set_value(names.CRAWL_EXIT_STATUS, crawl["exit_status"])
+        if lost:
+            logger.error("Frontier %s: processes lost during the crawl: %s", name, ", ".join(lost))
+
+
+def crawl_manifest(
+    seed: dict[str, Any], processes: list[ProcessResult], lost: list[str], min_records: int
+) -> dict[str, Any]:
+    """The manifest of a whole crawl on the shared frontier: the seed's, with every process's counts
+    summed and each process listed."""
+    reasons = {process.finish_reason for process in processes}
+    if lost:
+        finish_reason = "processes lost"
+    elif reasons <= {"finished"}:
+        finish_reason = "finished"
+    else:
+        finish_reason = ", ".join(sorted(reasons - {"finished"}))
+    statuses = [process.exit_status for process in processes]
+    found = sum(process.articles_found for process in processes)
+    return {
+        **seed,
+        "finished_at": utc_iso(now_utc()),
+        "finish_reason": finish_reason,
+        "exit_status": outcome.crawl_exit_status(statuses, len(lost), found, min_records),
+        "counts": _summed([process.counts for process in processes]),
+        "frontier": {
+            "name": seed["frontier"]["name"],
+            "worker": None,
+            "processes": [
+                {
+                    "worker": p.worker,
+                    "host": p.host,
+                    "manifest": p.manifest,
+                    "exit_status": p.exit_status,
+                    "finish_reason": p.finish_reason,
+                }
+                for p in processes
+            ],
+            "lost": lost,
+        },
+    }
+
+
+def _summed(counts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts added up, figure by figure; the by-reason tables (skipped, broken_sources) by reason."""
+    total: dict[str, Any] = {}
+    for figures in counts:
+        for name, value in figures.items():
+            if isinstance(value, dict):
+                table = total.setdefault(name, {})
+                for reason, count in value.items():
+                    table[reason] = table.get(reason, 0) + count
+            else:
+                total[name] = total.get(name, 0) + value
+    return {name: dict(sorted(v.items())) if isinstance(v, dict) else v for name, v in total.items()}

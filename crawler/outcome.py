@@ -53,6 +53,20 @@ def exit_status(stats: Mapping[str, Any], min_records: int = 0) -> int:
     return OK
 
 
+def crawl_exit_status(statuses: list[int], lost: int, found: int, min_records: int = 0) -> int:
+    """The exit status of a crawl of several processes (a shared frontier): 1 if a process was lost or
+    failed, else 3 if any record is not delivered, else any other failure; ARCHIVE_MIN_RECORDS applies
+    to the articles the processes found together, not to each."""
+    if lost or CRAWL_FAILED in statuses:
+        return CRAWL_FAILED
+    if NOT_DELIVERED in statuses:
+        return NOT_DELIVERED
+    others = [status for status in statuses if status not in (OK, TOO_FEW_RECORDS)]
+    if others:
+        return max(others)
+    return TOO_FEW_RECORDS if found < min_records else OK
+
+
 def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
     """The figures a person reads after a run."""
     skipped = {
@@ -101,4 +115,10 @@ def format_summary(stats: Mapping[str, Any]) -> str:
             f" still waiting {figures['spool_pending']})"
         )
     lines.append(f"finish reason:   {figures['finish_reason']}")
+    if names.CRAWL_EXIT_STATUS in stats:
+        lines.append(
+            f"whole crawl:     {stats.get(names.CRAWL_PROCESSES, 0)} processes reported,"
+            f" {stats.get(names.CRAWL_LOST, 0)} lost, exit status {stats[names.CRAWL_EXIT_STATUS]}"
+            f" ({stats.get(names.CRAWL_MANIFEST_KEY)})"
+        )
     return "\n".join(lines)

@@ -39,6 +39,11 @@ FRONTIER_WORKER = f"{PREFIX}/frontier/worker"
 FRONTIER_ENQUEUED = f"{PREFIX}/frontier/enqueued"
 FRONTIER_DEQUEUED = f"{PREFIX}/frontier/dequeued"
 FRONTIER_FILTERED = f"{PREFIX}/frontier/filtered"
+# Set in the seed of a crawl on the shared frontier once every process has ended (crawler.roster).
+CRAWL_PROCESSES = f"{PREFIX}/crawl/processes"
+CRAWL_LOST = f"{PREFIX}/crawl/lost"
+CRAWL_EXIT_STATUS = f"{PREFIX}/crawl/exit_status"
+CRAWL_MANIFEST_KEY = f"{PREFIX}/crawl/manifest_key"
 
 
 def skipped(reason: str) -> str:

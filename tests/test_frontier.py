@@ -27,6 +27,9 @@ from scrapy.utils.test import get_crawler
 from crawler.demo.server import LocalSite
 from crawler.durations import duration_setting
 from crawler.frontier import Frontier, FrontierDupeFilter, FrontierScheduler, redacted
+from crawler.manifest import crawl_manifest, manifest_key
+from crawler.outcome import crawl_exit_status
+from crawler.roster import ProcessResult, Roster
 from tests.conftest import PROJECT_DIR, read_local_records, run_crawl
 from tests.redis_server import redis_server
 
@@ -208,6 +211,11 @@ class Crawl:
     def log(self) -> str:
         return "".join(self.lines)[-4000:]
 
+    def summary(self) -> list[str]:
+        """What the process printed on stdout (its summary), once it has finished."""
+        assert self.process.stdout is not None and self.process.poll() is not None
+        return self.process.stdout.read().splitlines()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -266,7 +274,19 @@ def start_workers(
 
 
 def manifests(archive: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_text("utf-8")) for p in sorted((archive / "runs").rglob("*.json"))]
+    """The manifests of each process (the crawl's own, written by the seed, left out)."""
+    every = [json.loads(p.read_text("utf-8")) for p in sorted((archive / "runs").rglob("*.json"))]
+    return [m for m in every if m["frontier"]["worker"] is not None]
+
+
+def crawl_manifests(archive: Path) -> list[dict[str, Any]]:
+    """The manifests of whole crawls, one per seed run, oldest first."""
+    every = [json.loads(p.read_text("utf-8")) for p in (archive / "runs").rglob("*.json")]
+    return sorted((m for m in every if m["frontier"]["worker"] is None), key=lambda m: str(m["started_at"]))
+
+
+def summed(runs: list[dict[str, Any]], figure: str) -> int:
+    return sum(m["counts"][figure] for m in runs)
 
 
 def article_records(archive: Path) -> dict[str, dict[str, Any]]:
@@ -314,9 +334,42 @@ def test_three_processes_fetch_every_page_once_and_leave_when_done(
         ("finished", 0, "gazette")
     }
     assert len({m["frontier"]["worker"] for m in runs}) == 3
-    # Nothing left in Redis but the crawl's fingerprints and its job id.
+
+    # The seed's exit status and the crawl's manifest cover all three processes.
+    [crawl] = crawl_manifests(tmp_path / "archive")
+    [job_id] = job_ids
+    seed_run = next(m for m in runs if m["pid"] == seed.process.pid)
+    assert {k: crawl[k] for k in ("job_id", "started_at", "finish_reason", "exit_status")} == {
+        "job_id": job_id,
+        "started_at": seed_run["started_at"],
+        "finish_reason": "finished",
+        "exit_status": 0,
+    }
+    assert crawl["frontier"]["lost"] == []
+    assert sorted(crawl["frontier"]["processes"], key=lambda p: p["worker"]) == sorted(
+        (
+            {
+                "worker": m["frontier"]["worker"],
+                "host": m["host"],
+                "manifest": manifest_key(m["started_at"], job_id, m["frontier"]["worker"]),
+                "exit_status": 0,
+                "finish_reason": "finished",
+            }
+            for m in runs
+        ),
+        key=lambda p: p["worker"],
+    )
+    for figure in ("pages_fetched", "new", "changed", "unchanged", "fresh", "spooled", "lost"):
+        assert crawl["counts"][figure] == summed(runs, figure), figure
+    assert crawl["counts"]["new"] == ARTICLES
+    crawl_key = manifest_key(seed_run["started_at"], job_id)
+    assert seed.summary()[-1] == f"whole crawl:     3 processes reported, 0 lost, exit status 0 ({crawl_key})"
+    assert not any(line.startswith("whole crawl:") for worker in workers for line in worker.summary())
+
+    # Nothing left in Redis but the crawl's fingerprints, its job id and how each process ended.
     assert sorted(frontier_redis.keys()) == [
         b"newsarchive:frontier:gazette:crawl",
+        b"newsarchive:frontier:gazette:results",
         b"newsarchive:frontier:gazette:seen",
     ]
     assert frontier_redis.zcard("newsarchive:frontier:gazette:seen") == ARTICLES + 1
@@ -330,18 +383,31 @@ def test_a_worker_killed_mid_crawl_loses_nothing_after_one_more_run(
     archive = tmp_path / "archive"
     seed, workers = start_workers(3, crawls, news_site, settings)
     victim = workers[0]
+    victim_id = victim.wait_for(r"Joining frontier gazette as worker (\S+)").group(1)
     # Killed once it has stored records of its own (LogStats counts items after the pipeline stored them).
     victim.wait_for(r"scraped ([2-9]\d|\d{3,}) items")
     victim.process.send_signal(signal.SIGKILL)
     assert victim.finish() == -signal.SIGKILL
     survivors = [seed, workers[1]]
     statuses = [crawl.finish() for crawl in survivors]
-    assert statuses == [0, 0], "\n---\n".join(crawl.log() for crawl in survivors)
+    # The surviving worker's own run went well; the crawl as a whole did not, and the seed says so.
+    assert statuses == [1, 0], "\n---\n".join(crawl.log() for crawl in survivors)
+    [crawl] = crawl_manifests(archive)
+    assert (crawl["exit_status"], crawl["finish_reason"], crawl["frontier"]["lost"]) == (
+        1,
+        "processes lost",
+        [victim_id],
+    )
+    assert len(crawl["frontier"]["processes"]) == 2
+    assert seed.summary()[-1].startswith("whole crawl:     2 processes reported, 1 lost, exit status 1 (")
     lost = ARTICLES - len(article_records(archive))
 
     # One more run of the seed command archives what the killed worker had in flight.
     rerun = run_crawl("sitemap", "-a", f"url={news_site.sitemap}", *settings, env=crawl_env(), timeout=WAIT)
     assert rerun.returncode == 0, rerun.stderr[-4000:]
+    rerun_crawl = crawl_manifests(archive)[-1]
+    assert (rerun_crawl["exit_status"], rerun_crawl["frontier"]["lost"]) == (0, [])
+    assert len(rerun_crawl["frontier"]["processes"]) == 1
 
     records = article_records(archive)
     assert len(records) == ARTICLES
@@ -498,3 +564,103 @@ def test_without_redis_url_the_scheduler_is_scrapys_own() -> None:
 def test_passwords_are_hidden_in_messages() -> None:
     assert redacted("redis://user:pw@host:6379/0") == "redis://user:***@host:6379/0"
     assert redacted("redis://host:6379/0") == "redis://host:6379/0"
+
+
+# --- the roster: the crawl's exit status and manifest cover every process --------------------------
+
+
+def result(worker: str, exit_status: int = 0, new: int = 1) -> ProcessResult:
+    return ProcessResult(
+        worker=worker,
+        host="crawler-1",
+        manifest=f"runs/date=2026-11-29/crawl-1.{worker}.json",
+        exit_status=exit_status,
+        finish_reason="finished",
+        articles_found=new,
+        counts={"new": new, "skipped": {"too_short": 1}},
+    )
+
+
+def test_the_roster_tells_who_reported_and_who_went_silent_during_the_crawl(
+    frontier_redis: redis.Redis,
+) -> None:
+    frontier = Frontier(frontier_redis, "unit", timedelta(days=1))
+    roster = Roster(frontier, timedelta(seconds=10))
+    frontier.start_crawl("crawl-0")
+    frontier_redis.hset(frontier.results, "from-crawl-0", result("from-crawl-0").to_json())
+    frontier.start_crawl("crawl-1")
+    assert frontier_redis.hgetall(frontier.results) == {}  # a new crawl forgets the old reports
+    for worker in ("seed", "worker-a", "worker-b", "worker-c"):
+        frontier.beat(worker, busy=True, idle=timedelta(seconds=1))
+    assert roster.others_present("seed") == ["worker-a", "worker-b", "worker-c"]
+
+    roster.report(result("worker-a", new=3))
+    frontier.leave("worker-b", timedelta(minutes=5))  # closing: present until it reports
+    assert roster.others_present("seed") == ["worker-b", "worker-c"]
+    roster.report(result("worker-b", exit_status=3))
+    # worker-c went silent 20 s ago, during the crawl; "gone" went silent before the crawl began.
+    now = float(frontier_redis.zscore(frontier.roster, "seed") or 0)
+    frontier_redis.hset(frontier.crawl, "started", repr(now - 60))
+    frontier_redis.zadd(frontier.roster, {"worker-c": now - 20, "gone": now - 90})
+    assert roster.others_present("seed") == []
+    roster.report(result("seed"))
+
+    results, lost = roster.wait_for_others("seed")
+    assert results == [result("seed"), result("worker-a", new=3), result("worker-b", exit_status=3)]
+    assert lost == ["worker-c"]
+    assert frontier_redis.zrange(frontier.roster, 0, -1) == []  # the silent are forgotten
+
+
+def test_the_crawl_manifest_sums_the_processes_and_takes_the_worst_exit_status() -> None:
+    seed = {
+        "job_id": "crawl-1",
+        "started_at": "2026-11-29T10:00:00Z",
+        "frontier": {"name": "unit", "worker": "seed"},
+    }
+    processes = [result("seed"), result("worker-a", exit_status=3, new=3)]
+    crawl = crawl_manifest(seed, processes, [], min_records=0)
+    assert {k: v for k, v in crawl.items() if k != "finished_at"} == {
+        "job_id": "crawl-1",
+        "started_at": "2026-11-29T10:00:00Z",
+        "finish_reason": "finished",
+        "exit_status": 3,
+        "counts": {"new": 4, "skipped": {"too_short": 2}},
+        "frontier": {
+            "name": "unit",
+            "worker": None,
+            "processes": [
+                {
+                    "worker": w,
+                    "host": "crawler-1",
+                    "manifest": f"runs/date=2026-11-29/crawl-1.{w}.json",
+                    "exit_status": status,
+                    "finish_reason": "finished",
+                }
+                for w, status in (("seed", 0), ("worker-a", 3))
+            ],
+            "lost": [],
+        },
+    }
+    lost = crawl_manifest(seed, processes, ["worker-b"], min_records=0)
+    assert (lost["exit_status"], lost["finish_reason"], lost["frontier"]["lost"]) == (
+        1,
+        "processes lost",
+        ["worker-b"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("statuses", "lost", "found", "min_records", "expected"),
+    [
+        ([0, 0, 0], 0, 9, 0, 0),
+        ([0, 0], 1, 9, 0, 1),  # a process lost: its in-flight pages wait for the next run
+        ([0, 1, 3], 0, 9, 0, 1),
+        ([3, 0], 0, 9, 0, 3),
+        ([4, 4], 0, 9, 5, 0),  # ARCHIVE_MIN_RECORDS applies to the crawl: 9 found together
+        ([0, 4], 0, 4, 5, 4),
+    ],
+)
+def test_the_crawl_exit_status(
+    statuses: list[int], lost: int, found: int, min_records: int, expected: int
+) -> None:
+    assert crawl_exit_status(statuses, lost, found, min_records) == expected

@@ -2,7 +2,8 @@
 
 Scrapy's own command prints a traceback for a bad spider argument and exits 0 whatever happened to
 the items. This one reports a ConfigError (bad argument, bad setting, unusable archive) as a single
-line and exit status 2 before any request, and otherwise exits with ``crawler.outcome.exit_status``.
+line and exit status 2 before any request, and otherwise exits with ``crawler.outcome.exit_status``
+(or, for the seed of a crawl on the shared frontier, the whole crawl's).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler import outcome
+from crawler import stats as names
 from crawler.errors import ConfigError
 
 
@@ -45,7 +47,9 @@ class Command(ScrapyCrawlCommand):
         else:
             stats = crawler.stats.get_stats()
             print(outcome.format_summary(stats))
-            self.exitcode = outcome.exit_status(stats, crawler.settings.getint("ARCHIVE_MIN_RECORDS"))
+            own = outcome.exit_status(stats, crawler.settings.getint("ARCHIVE_MIN_RECORDS"))
+            # The seed of a crawl on the shared frontier answers for every process (crawler.roster).
+            self.exitcode = stats.get(names.CRAWL_EXIT_STATUS, own)
 
     def _keep_config_error(self, failure: Failure) -> Any:
         if isinstance(failure.value, ConfigError):

@@ -146,8 +146,8 @@ class ManifestExtension:
         try:
             roster = Roster.from_settings(settings, name)
             roster.report(own)
-            if settings.getbool("FRONTIER_JOIN"):
-                return
+            if settings.getbool("FRONTIER_JOIN") or manifest["finish_reason"] != "finished":
+                return  # a worker; or a seed stopped (SIGTERM) before the crawl was done: no waiting
             logger.info("Frontier %s: waiting for the other processes of crawl %s", name, manifest["job_id"])
             processes, lost = roster.wait_for_others(worker)
         except (redis.RedisError, ConfigError) as exc:

@@ -423,6 +423,22 @@ def test_a_worker_killed_mid_crawl_loses_nothing_after_one_more_run(
     print(f"killed worker left {lost} articles unarchived; the re-run archived them: {counts}")
 
 
+def test_a_seed_stopped_before_the_crawl_is_done_does_not_wait_for_the_workers(
+    news_site: NewsSite, frontier_redis: redis.Redis, redis_url: str, tmp_path: Path, crawls: list[Crawl]
+) -> None:
+    settings = frontier_settings(tmp_path, redis_url)
+    seed, [worker] = start_workers(2, crawls, news_site, settings)
+    seed.wait_for(r"scraped ([1-9]\d|\d{3,}) items")
+    seed.process.send_signal(signal.SIGTERM)  # a scheduler's stop
+    assert seed.finish() == 1, seed.log()
+    assert not any(line.startswith("whole crawl:") for line in seed.summary())
+    assert "waiting for the other processes" not in seed.log()
+    # The worker finishes the crawl on its own; nobody writes the crawl's manifest.
+    assert worker.finish() == 0, worker.log()
+    assert crawl_manifests(tmp_path / "archive") == []
+    assert {m["finish_reason"] for m in manifests(tmp_path / "archive")} == {"shutdown", "finished"}
+
+
 # --- bad settings ---------------------------------------------------------------------------------
 
 

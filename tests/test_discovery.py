@@ -176,13 +176,16 @@ def test_site_spider_stops_at_its_depth(
 def test_second_run_skips_recent_articles_then_rechecks_and_versions_a_changed_one(
     site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
 ) -> None:
-    first = crawl(archive_target, crawl_settings, "feed", "-a", feed_urls(site))
+    # Each run named in order: runs a second apart share their manifests' started_at.
+    first = crawl(archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_JOB_ID=run-1")
     assert "records written: 13" in first.stdout
     records_after_first = archive_target.records()
 
     # Within ARCHIVE_REFRESH_AFTER (default a day): no article page is even downloaded.
     hits = article_hits(site)
-    second = crawl(archive_target, crawl_settings, "feed", "-a", feed_urls(site))
+    second = crawl(
+        archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_JOB_ID=run-2"
+    )
     assert summary(second)[:2] == [
         f"records written: 0 to {archive_target_uri(archive_target)} (new 0, changed 0)",
         "unchanged:       0 checked, 13 not due for a check",
@@ -192,8 +195,9 @@ def test_second_run_skips_recent_articles_then_rechecks_and_versions_a_changed_o
 
     # Due for a re-check: a conditional request each; the site answers 304 Not Modified.
     third = crawl(
-        archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_REFRESH_AFTER=0"
-    )
+        archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_REFRESH_AFTER=0",
+        "-s", "ARCHIVE_JOB_ID=run-3",
+    )  # fmt: skip
     assert summary(third)[:2] == [
         f"records written: 0 to {archive_target_uri(archive_target)} (new 0, changed 0)",
         "unchanged:       13 checked, 0 not due for a check",
@@ -208,8 +212,9 @@ def test_second_run_skips_recent_articles_then_rechecks_and_versions_a_changed_o
     site.add_route(f"/{CHANGED}", body=changed, content_type="text/html; charset=utf-8")
     try:
         fourth = crawl(
-            archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_REFRESH_AFTER=0"
-        )
+            archive_target, crawl_settings, "feed", "-a", feed_urls(site), "-s", "ARCHIVE_REFRESH_AFTER=0",
+            "-s", "ARCHIVE_JOB_ID=run-4",
+        )  # fmt: skip
     finally:
         site.routes.pop(f"/{CHANGED}")
     assert summary(fourth)[:2] == [
@@ -235,7 +240,8 @@ def test_second_run_skips_recent_articles_then_rechecks_and_versions_a_changed_o
         (2, new_keys[0], True),
     ]
 
-    manifests = sorted(archive_target.documents("runs/").values(), key=lambda m: m["started_at"])
+    manifests = sorted(archive_target.documents("runs/").values(), key=lambda m: m["job_id"])
+    assert [m["job_id"] for m in manifests] == ["run-1", "run-2", "run-3", "run-4"]
     assert [
         {k: m["counts"][k] for k in ("new", "changed", "unchanged", "not_modified", "fresh")}
         for m in manifests

@@ -132,7 +132,9 @@ def test_records_spooled_when_storage_stays_down_are_delivered_by_the_next_run(
     urls = add_articles(site, "down-at-end", 39)
     urls.append(add_gated_article(site, "/down-at-end/last.html", gate))
     arguments = crawl_arguments(tmp_path, urls, bucket, proxy, crawl_settings)
-    crawl = start_crawl(arguments, env=S3_CREDENTIALS, log=tmp_path / "first.log")
+    # Each run named in order: runs a second apart share their manifests' started_at.
+    first_run = [*arguments, "-s", "ARCHIVE_JOB_ID=run-1"]
+    crawl = start_crawl(first_run, env=S3_CREDENTIALS, log=tmp_path / "first.log")
     try:
         proxy.wait_for(lambda: proxy.count("stored_records") >= 10 or crawl.poll() is not None)
         proxy.set_mode(HANG)  # and it never comes back during this run
@@ -162,14 +164,15 @@ def test_records_spooled_when_storage_stays_down_are_delivered_by_the_next_run(
     )
 
     proxy.set_mode(PASS)
-    second = start_crawl(arguments, env=S3_CREDENTIALS, log=tmp_path / "second.log")
+    second_run = [*arguments, "-s", "ARCHIVE_JOB_ID=run-2"]
+    second = start_crawl(second_run, env=S3_CREDENTIALS, log=tmp_path / "second.log")
     out, _ = second.communicate(timeout=300)
     second_log = (tmp_path / "second.log").read_text()
     assert second.returncode == 0, second_log[-3000:]
     objects = s3_server.objects(bucket)
     check_archive(objects, urls, record_validator)
-    runs = sorted(s3_documents(objects, "news/runs/").values(), key=lambda m: m["started_at"])
-    assert [m["exit_status"] for m in runs] == [3, 0]
+    runs = sorted(s3_documents(objects, "news/runs/").values(), key=lambda m: m["job_id"])
+    assert [(m["job_id"], m["exit_status"]) for m in runs] == [("run-1", 3), ("run-2", 0)]
     assert runs[1]["counts"]["delivered_late"] == len(records_waiting)
     assert runs[1]["counts"]["new"] == len(records_waiting)  # delivered at the start of this run
     assert runs[1]["counts"]["fresh"] == 40  # delivered before the crawl: no page is fetched again

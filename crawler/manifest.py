@@ -144,7 +144,7 @@ class ManifestExtension:
             counts=manifest["counts"],
         )
         try:
-            roster = Roster.from_settings(settings, name)
+            roster = Roster.from_crawler(self.crawler)
             roster.report(own)
             if settings.getbool("FRONTIER_JOIN") or manifest["finish_reason"] != "finished":
                 return  # a worker; or a seed stopped (SIGTERM) before the crawl was done: no waiting

@@ -20,8 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
-from crawler.durations import duration_setting
-from crawler.frontier import Frontier, connect
+from crawler.frontier import Frontier, FrontierOptions
 
 # A process that has not beaten for this long (or twice FRONTIER_IDLE_CLOSE, if longer) is gone.
 SILENT_AFTER = timedelta(seconds=10)
@@ -59,10 +58,10 @@ class Roster:
         self.silent_after = silent_after.total_seconds()
 
     @classmethod
-    def from_settings(cls, settings: Any, name: str) -> Roster:
-        refresh_after = duration_setting(settings, "ARCHIVE_REFRESH_AFTER")
-        idle = duration_setting(settings, "FRONTIER_IDLE_CLOSE", positive=True)
-        return cls(Frontier(connect(settings), name, refresh_after), max(SILENT_AFTER, 2 * idle))
+    def from_crawler(cls, crawler: Any) -> Roster:
+        options = FrontierOptions.from_crawler(crawler)
+        frontier = Frontier(options.server, options.name, options.refresh_after)
+        return cls(frontier, max(SILENT_AFTER, 2 * options.idle))
 
     def _now(self) -> float:
         seconds, microseconds = self.server.time()  # Redis's clock, as the beats use

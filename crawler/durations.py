@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
-from crawler.dates import parse_date
-from crawler.errors import SettingError
+from crawler.extraction.dates import parse_date
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -19,18 +17,6 @@ def parse_duration(value: str) -> timedelta:
     if match is None:
         raise ValueError(f"not a duration: {value!r} (use e.g. 30m, 12h, 2d, 1w)")
     return timedelta(seconds=float(match[1]) * _UNITS[match[2].lower()])
-
-
-def duration_setting(settings: Any, name: str, *, positive: bool = False) -> timedelta:
-    """A duration setting (ARCHIVE_REFRESH_AFTER, ...), or SettingError naming it in one line."""
-    value = settings.get(name)
-    try:
-        duration = parse_duration(value)
-    except ValueError as exc:
-        raise SettingError(f"{name}={value!r}: {exc}") from None
-    if positive and duration <= timedelta(0):
-        raise SettingError(f"{name}={value!r}: must be longer than 0")
-    return duration
 
 
 def parse_since(value: str, now: datetime) -> datetime:

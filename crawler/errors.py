@@ -1,4 +1,5 @@
-"""The project's exceptions: one hierarchy, so callers can tell user mistakes from failures."""
+"""Every exception the project raises on purpose, in one hierarchy, so callers can tell a user's
+mistake from a failure; crawler.outcome maps each to the exit status the commands return."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ class ArchiverError(Exception):
 
 
 class ConfigError(ArchiverError):
-    """A bad spider argument or setting: reported as one line before any request is made."""
+    """Bad input: reported as one line before any request is made or any record read."""
 
 
 class ArgumentError(ConfigError):
@@ -17,6 +18,10 @@ class ArgumentError(ConfigError):
 
 class SettingError(ConfigError):
     """A setting (``-s NAME=value`` or its environment variable) is invalid."""
+
+
+class UsageError(ConfigError):
+    """A command line (``newsarchive``, ``python -m crawler.jobs``) is invalid."""
 
 
 class BrokenSource(ArchiverError):
@@ -49,9 +54,21 @@ class Conflict(StorageError):
         self.key = key
 
 
-class StorageUnavailable(ConfigError):
+class StorageUnavailable(ArchiverError):
     """The archive cannot be used at all (missing bucket, no credentials): checked before crawling."""
 
     def __init__(self, message: str, *, kind: str = OTHER) -> None:
         super().__init__(message)
         self.kind = kind
+
+
+class Locked(ArchiverError):
+    """Another run of the scheduled job holds its lock (crawler.jobs)."""
+
+
+class BadRecord(ArchiverError):
+    """An object in the archive is not a readable record."""
+
+
+class NotFound(ArchiverError):
+    """No record of the article asked for."""

@@ -22,19 +22,16 @@ import socket
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from crawler import outcome
-from crawler.durations import duration_setting
-from crawler.errors import ConfigError, Conflict, SettingError, StorageError
-from crawler.record import now_utc, utc_iso
+from crawler import config, outcome
+from crawler.config import project_settings
+from crawler.errors import ArchiverError, Conflict, Locked, StorageError, UsageError
+from crawler.record import encode_json, now_utc, parse_utc, utc_iso
+from pipelines.keys import lock_key
 from pipelines.stores import ArchiveStore, open_store
-
-
-def lock_key(job: str) -> str:
-    return f"locks/{job}.json"
 
 
 @dataclass
@@ -46,19 +43,12 @@ class LockHolder:
     expires_at: str
 
     def expired(self, now: datetime) -> bool:
-        return datetime.fromisoformat(self.expires_at.replace("Z", "+00:00")) <= now
-
-    def encode(self) -> bytes:
-        return (json.dumps(asdict(self), indent=1) + "\n").encode("utf-8")
+        return parse_utc(self.expires_at) <= now
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
-        raise SettingError(message)
-
-
-class Locked(Exception):
-    """Another run of the job holds its lock."""
+        raise UsageError(message)
 
 
 class JobLock:
@@ -74,7 +64,7 @@ class JobLock:
 
     def _lease(self) -> bytes:
         self.holder.expires_at = utc_iso(now_utc() + self.ttl)
-        return self.holder.encode()
+        return encode_json(self.holder)
 
     def acquire(self) -> None:
         try:
@@ -134,21 +124,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     for flag, values in (("-a", options.arguments), ("-s", options.settings)):
         for value in values:
             if "=" not in value:
-                raise SettingError(f"{flag} {value!r}: expected NAME=VALUE")
+                raise UsageError(f"{flag} {value!r}: expected NAME=VALUE")
     job = default_job_name(options.spider, options.arguments) if options.job is None else options.job
     if not job or any(not (c.isalnum() or c in "-_.") for c in job) or job.startswith("."):
-        raise SettingError(f"--job {job!r}: use letters, digits, '-', '_' and '.'")
+        raise UsageError(f"--job {job!r}: use letters, digits, '-', '_' and '.'")
     options.job = job
     return options
-
-
-def project_settings(overrides: list[str]) -> Any:
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "settings")
-    from scrapy.utils.project import get_project_settings
-
-    settings = get_project_settings()
-    settings.setdict(dict(value.split("=", 1) for value in overrides), priority="cmdline")
-    return settings
 
 
 def crawl_command(options: argparse.Namespace) -> list[str]:
@@ -161,10 +142,10 @@ def crawl_command(options: argparse.Namespace) -> list[str]:
 
 
 def run(options: argparse.Namespace) -> int:
-    settings = project_settings(options.settings)
-    ttl = duration_setting(settings, "ARCHIVE_LOCK_TTL", positive=True)
+    settings = project_settings(dict(value.split("=", 1) for value in options.settings))
+    ttl = config.duration(settings, "ARCHIVE_LOCK_TTL", positive=True)
     store = open_store(settings.get("ARCHIVE_URI"), settings)
-    store.check()  # a missing bucket or no credentials: the same one line and exit 2 as the crawl's
+    store.check()  # a missing bucket or no credentials: the same one line and exit status as the crawl's
     lock = JobLock(store, options.job, ttl)
     lock.acquire()
     try:
@@ -209,15 +190,15 @@ def _keep_alive(lock: JobLock, stopped: threading.Event, child: subprocess.Popen
 def main(argv: list[str] | None = None) -> int:
     try:
         return run(parse_arguments(sys.argv[1:] if argv is None else argv))
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return outcome.BAD_INPUT
     except Locked as exc:
         print(f"locked: {exc}", file=sys.stderr)
         return outcome.LOCKED
     except StorageError as exc:
         print(f"error: cannot take the job lock: {exc}", file=sys.stderr)
-        return outcome.CRAWL_FAILED
+        return outcome.status_of(exc)
+    except ArchiverError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return outcome.status_of(exc)
 
 
 if __name__ == "__main__":

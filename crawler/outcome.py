@@ -1,11 +1,6 @@
-"""A crawl's exit status, read from its stats: ``scrapy crawl`` alone exits 0 even when every store failed.
-
-0  the crawl finished and every record was delivered
-1  the crawl did not finish (finish reason other than ``finished``, or it could not start)
-2  a bad argument or setting, reported before any request
-3  records were extracted but are not in the archive (still spooled, or lost)
-4  the run found fewer article pages than ARCHIVE_MIN_RECORDS
-5  (crawler.jobs) another run of the same job holds its lock
+"""Exit statuses, one table for every command of the project (``scrapy crawl``, ``python -m
+crawler.jobs``, ``newsarchive``), and a crawl's status and summary read from its stats:
+``scrapy crawl`` alone exits 0 even when every store failed.
 """
 
 from __future__ import annotations
@@ -14,6 +9,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from crawler import stats as names
+from crawler.errors import (
+    CREDENTIALS,
+    MISSING,
+    BadRecord,
+    ConfigError,
+    Locked,
+    NotFound,
+    StorageError,
+    StorageUnavailable,
+)
+from crawler.errors import (
+    UNREACHABLE as UNREACHABLE_KIND,
+)
 
 OK = 0
 CRAWL_FAILED = 1
@@ -21,6 +29,46 @@ BAD_INPUT = 2
 NOT_DELIVERED = 3
 TOO_FEW_RECORDS = 4
 LOCKED = 5
+NO_ARCHIVE = 6
+NO_ACCESS = 7
+UNREACHABLE = 8
+BAD_RECORD = 9
+NOT_FOUND = 10
+
+EXIT_STATUSES = {
+    OK: "done: the crawl finished and every record is in the archive",
+    CRAWL_FAILED: "the crawl did not finish, or a storage or output error not listed below",
+    BAD_INPUT: "a bad argument, setting or command line, reported before any work",
+    NOT_DELIVERED: "records were extracted but are not in the archive (still spooled, or lost)",
+    TOO_FEW_RECORDS: "the run found fewer article pages than ARCHIVE_MIN_RECORDS",
+    LOCKED: "another run of the same job holds its lock (crawler.jobs)",
+    NO_ARCHIVE: "the archive does not exist (no such directory or bucket)",
+    NO_ACCESS: "credentials missing or refused",
+    UNREACHABLE: "the storage endpoint cannot be reached",
+    BAD_RECORD: "a record is not valid JSON (newsarchive; the others were still processed)",
+    NOT_FOUND: "no record of that URL or id (newsarchive get)",
+}
+_STORAGE_STATUSES = {MISSING: NO_ARCHIVE, CREDENTIALS: NO_ACCESS, UNREACHABLE_KIND: UNREACHABLE}
+
+
+def status_of(error: BaseException) -> int:
+    """The exit status for an error that ends a command."""
+    if isinstance(error, ConfigError):
+        return BAD_INPUT
+    if isinstance(error, StorageUnavailable | StorageError):
+        return _STORAGE_STATUSES.get(error.kind, CRAWL_FAILED)
+    if isinstance(error, Locked):
+        return LOCKED
+    if isinstance(error, NotFound):
+        return NOT_FOUND
+    if isinstance(error, BadRecord):
+        return BAD_RECORD
+    return CRAWL_FAILED
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """``1 process``, ``3 processes``, ``0 records``."""
+    return f"{count} {noun if count == 1 else plural_noun or noun + 's'}"
 
 
 def articles_found(stats: Mapping[str, Any]) -> int:
@@ -117,7 +165,8 @@ def format_summary(stats: Mapping[str, Any]) -> str:
     lines.append(f"finish reason:   {figures['finish_reason']}")
     if names.CRAWL_EXIT_STATUS in stats:
         lines.append(
-            f"whole crawl:     {stats.get(names.CRAWL_PROCESSES, 0)} processes reported,"
+            f"whole crawl:     {plural(stats.get(names.CRAWL_PROCESSES, 0), 'process', 'processes')}"
+            " reported,"
             f" {stats.get(names.CRAWL_LOST, 0)} lost, exit status {stats[names.CRAWL_EXIT_STATUS]}"
             f" ({stats.get(names.CRAWL_MANIFEST_KEY)})"
         )

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from typing import Any
@@ -21,8 +21,28 @@ def utc_iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def parse_utc(value: str) -> datetime:
+    """The aware datetime of a stored timestamp (``utc_iso``'s ``...Z``, or any ISO 8601 with an offset).
+
+    Raises ValueError for anything else, naive timestamps included.
+    """
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"no zone in timestamp {value!r}")
+    return moment
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def encode_json(value: Any) -> bytes:
+    """The one encoding of an object stored in the archive (records, state, manifests, locks): UTF-8
+    JSON, one key a line so a person can read it and diff two versions, a final newline.
+    A dataclass is stored as its fields."""
+    if is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -70,7 +90,7 @@ class Article:
     site_name: str | None
     tags: list[str]
     image: str | None
-    canonical_url: str | None
+    canonical_url: str  # canonical form (crawler.urls.canonicalize): the page's own, else its URL
     sources: dict[str, str]  # field name -> where its value came from
 
 
@@ -125,7 +145,7 @@ class ArticleRecord:
         return {"schema_version": data.pop("schema_version"), **data}
 
     def to_json(self) -> bytes:
-        return (json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        return encode_json(self.to_dict())
 
 
 _SPACE = re.compile(r"\s+")

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Protocol
 
+from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 
 PREFIX = "archive"
+
+
+class Stats(Protocol):
+    """What the project's components use of Scrapy's stats collector; pipelines.delivery.Counts is
+    one for ``newsarchive``, which runs without a crawler."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
+
+    def get_value(self, key: str, default: Any = None) -> Any: ...
+
+    def set_value(self, key: str, value: Any) -> None: ...
+
+    def max_value(self, key: str, value: Any) -> None: ...
+
 
 ARCHIVE_URI = f"{PREFIX}/uri"
 RECORDS_STORED = f"{PREFIX}/records/stored"
@@ -39,11 +54,14 @@ FRONTIER_WORKER = f"{PREFIX}/frontier/worker"
 FRONTIER_ENQUEUED = f"{PREFIX}/frontier/enqueued"
 FRONTIER_DEQUEUED = f"{PREFIX}/frontier/dequeued"
 FRONTIER_FILTERED = f"{PREFIX}/frontier/filtered"
-# Set in the seed of a crawl on the shared frontier once every process has ended (crawler.roster).
+# Set in the seed of a crawl on the shared frontier once every process has ended (crawler.frontier.roster).
 CRAWL_PROCESSES = f"{PREFIX}/crawl/processes"
 CRAWL_LOST = f"{PREFIX}/crawl/lost"
 CRAWL_EXIT_STATUS = f"{PREFIX}/crawl/exit_status"
 CRAWL_MANIFEST_KEY = f"{PREFIX}/crawl/manifest_key"
+# The run's exit status (crawler.outcome), set once by the manifest extension when the spider closes:
+# the whole crawl's for the seed of a shared frontier. The crawl command exits with it.
+EXIT_STATUS = f"{PREFIX}/exit_status"
 
 
 def skipped(reason: str) -> str:
@@ -51,13 +69,24 @@ def skipped(reason: str) -> str:
     return SKIPPED_PREFIX + reason
 
 
-def count_skip(stats: Any, log: logging.Logger, url: str, reason: str, detail: str) -> None:
-    """Count a page that is not archived under ``reason``, and say why in one line of ``log``."""
+def count_skip(
+    stats: Stats, log: logging.Logger, url: str, reason: str, detail: str, traceback: str | None = None
+) -> None:
+    """Count a page that is not archived under ``reason``, and say why in one line of ``log``.
+
+    With a ``traceback`` (extraction failed: a bug, not the page's fault) it is a WARNING that
+    carries the traceback, so the crawl's log shows where it happened.
+    """
     stats.inc_value(skipped(reason))
-    log.info("Skipped %s: %s (%s)", url, reason, detail)
+    if traceback:
+        log.warning("Skipped %s: %s (%s)\n%s", url, reason, detail, traceback.rstrip())
+    else:
+        log.info("Skipped %s: %s (%s)", url, reason, detail)
 
 
-def refuse_request(stats: Any, log: logging.Logger, request: Any, reason: str, detail: str) -> IgnoreRequest:
+def refuse_request(
+    stats: Stats, log: logging.Logger, request: Request, reason: str, detail: str
+) -> IgnoreRequest:
     """For a downloader middleware: count ``request`` as skipped (robots.txt, not a page, is not
     counted) and return the IgnoreRequest to raise."""
     if not request.meta.get("dont_obey_robotstxt"):

@@ -24,14 +24,14 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
-from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
-from crawler.errors import SettingError
+from crawler import config
 from crawler.extraction import Article, ExtractOptions, Rejection, extract
 
 logger = logging.getLogger(__name__)
@@ -50,13 +50,6 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _number(getter: Any, name: str) -> Any:
-    try:
-        return getter(name)
-    except ValueError:
-        raise SettingError(f"{name}: not a number") from None
-
-
 class ExtractionPool:
     """Extraction in worker processes, one pool per crawl, shut down when the engine stops."""
 
@@ -73,19 +66,12 @@ class ExtractionPool:
             self._pool = ProcessPool(max_workers=workers, max_tasks=PAGES_PER_WORKER, context=context)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ExtractionPool:
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
         """The crawl's pool (its spider builds it once), closed when the engine stops."""
         settings = crawler.settings
-        workers_value = str(settings.get("EXTRACT_WORKERS", "auto")).strip()
-        workers = (
-            available_cores() if workers_value == "auto" else _number(settings.getint, "EXTRACT_WORKERS")
-        )
-        timeout = _number(settings.getfloat, "EXTRACT_TIMEOUT")
-        if workers < 0:
-            raise SettingError(f"EXTRACT_WORKERS={workers_value!r}: must be auto, 0 or a number of processes")
-        if not timeout > 0:
-            raise SettingError(f"EXTRACT_TIMEOUT={timeout:g}: must be a positive number of seconds")
-        pool = cls(workers, timeout)
+        auto = str(settings.get("EXTRACT_WORKERS")).strip().lower() == "auto"
+        workers = available_cores() if auto else config.integer(settings, "EXTRACT_WORKERS", minimum=0)
+        pool = cls(workers, config.seconds(settings, "EXTRACT_TIMEOUT"))
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
 

@@ -17,15 +17,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from crawler import config
 from crawler import stats as names
-from crawler.errors import SettingError
+from crawler.outcome import plural
 from crawler.record import ArticleRecord
+from crawler.stats import Stats
 from pipelines.delivery import Archiver, Delivery
 from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, crawl_store
@@ -38,7 +41,7 @@ class ArchivePipeline:
         self,
         store: ArchiveStore,
         spool: Spool,
-        stats: Any,
+        stats: Stats,
         *,
         threads: int,
         attempts: int,
@@ -58,31 +61,17 @@ class ArchivePipeline:
         self.in_flight = 0  # records handed to the writer threads and not archived or spooled yet
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        threads = settings.getint("ARCHIVE_WRITE_THREADS")
-        attempts = settings.getint("ARCHIVE_WRITE_ATTEMPTS")
-        backoff = settings.getfloat("ARCHIVE_WRITE_BACKOFF")
-        retry_interval = settings.getfloat("ARCHIVE_SPOOL_RETRY_INTERVAL")
-        if threads < 1:
-            raise SettingError(f"ARCHIVE_WRITE_THREADS={threads}: must be at least 1")
-        if attempts < 1:
-            raise SettingError(f"ARCHIVE_WRITE_ATTEMPTS={attempts}: must be at least 1")
-        if backoff < 0:
-            raise SettingError(f"ARCHIVE_WRITE_BACKOFF={backoff}: must not be negative")
-        if retry_interval < 0:
-            raise SettingError(f"ARCHIVE_SPOOL_RETRY_INTERVAL={retry_interval}: must not be negative")
         store = crawl_store(crawler)
-        store.check()
-        spool = Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
         return cls(
             store,
-            spool,
+            Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri),
             crawler.stats,
-            threads=threads,
-            attempts=attempts,
-            backoff=backoff,
-            retry_interval=retry_interval,
+            threads=config.integer(settings, "ARCHIVE_WRITE_THREADS", minimum=1),
+            attempts=config.integer(settings, "ARCHIVE_WRITE_ATTEMPTS", minimum=1),
+            backoff=config.number(settings, "ARCHIVE_WRITE_BACKOFF", minimum=0),
+            retry_interval=config.number(settings, "ARCHIVE_SPOOL_RETRY_INTERVAL", minimum=0),
         )
 
     def _in_thread(self, function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -94,7 +83,11 @@ class ArchivePipeline:
         logger.info("Archiving to %s", self.store.uri)
         waiting = self.spool.count() + self.spool.count_objects()
         if waiting:
-            logger.info("%d spooled entries wait for delivery from %s", waiting, self.spool.directory)
+            logger.info(
+                "%s waiting for delivery from %s",
+                plural(waiting, "spooled entry", "spooled entries"),
+                self.spool.directory,
+            )
             await self._in_thread(self.archiver.deliver_spooled)
         if self.retry_interval > 0:
             self._timer = LoopingCall(self._retry_spooled)
@@ -121,8 +114,8 @@ class ArchivePipeline:
             self.stats.set_value(names.SPOOL_PENDING, pending)
             if pending:
                 logger.error(
-                    "%d record(s) wait in the spool %s for delivery (%s)",
-                    pending,
+                    "%s waiting in the spool %s for delivery (%s)",
+                    plural(pending, "record"),
                     self.spool.directory,
                     done.error or "not delivered",
                 )

@@ -1,10 +1,11 @@
 """``newsarchive``: list, fetch and download archived records, and deliver the crawler's spool
 (``flush``); no Scrapy project needed around it.
 
-It works the same on a directory and on a bucket: ``--archive URI`` or ARCHIVE_URI, and for S3 the
-crawler's AWS_* environment (AWS_ENDPOINT_URL, AWS_REGION_NAME, credentials through boto3's chain).
-Errors are one line on stderr with an exit status per kind of problem (EXIT_STATUSES); --debug adds
-the traceback.
+It works the same on a directory and on a bucket: ``--archive URI`` or ARCHIVE_URI. It reads the
+project's settings module as the crawl does, so the same environment (ARCHIVE_URI, ARCHIVE_SPOOL_DIR,
+AWS_ENDPOINT_URL, AWS_REGION_NAME, ...; credentials through boto3's chain) means the same archive.
+Errors are one line on stderr with the project's exit statuses (crawler.outcome); --debug adds the
+traceback.
 """
 
 from __future__ import annotations
@@ -20,53 +21,19 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from crawler import outcome
 from crawler import stats as names
+from crawler.config import project_settings
 from crawler.durations import parse_since
-from crawler.errors import CREDENTIALS, MISSING, UNREACHABLE, SettingError, StorageError, StorageUnavailable
+from crawler.errors import ArchiverError, StorageError, StorageUnavailable, UsageError
+from crawler.outcome import EXIT_STATUSES, plural
 from pipelines.delivery import Archiver, Counts
 from pipelines.download import Progress, download_files, download_lines
-from pipelines.reader import (
-    ALL,
-    FETCHED,
-    LATEST,
-    PUBLISHED,
-    ArchiveReader,
-    BadRecord,
-    NotFound,
-    Query,
-)
-from pipelines.spool import Spool, default_spool_root
+from pipelines.reader import ALL, FETCHED, LATEST, PUBLISHED, ArchiveReader, Query
+from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, open_store
 
-OK, FAILED, USAGE, BAD_URI, NO_ARCHIVE, NO_ACCESS, BAD_RECORD, NOT_FOUND, UNREACHABLE_STATUS = range(9)
-EXIT_STATUSES = {
-    OK: "done",
-    FAILED: "a storage or output error not listed below",
-    USAGE: "a bad command line: unknown option, unparseable date",
-    BAD_URI: "ARCHIVE_URI is not a directory, file:// or s3:// URI",
-    NO_ARCHIVE: "the archive does not exist (no such directory or bucket)",
-    NO_ACCESS: "credentials missing or refused",
-    BAD_RECORD: "a record is not valid JSON (the others were still processed)",
-    NOT_FOUND: "get: no record of that URL or id",
-    UNREACHABLE_STATUS: "the storage endpoint cannot be reached",
-}
-_STORAGE_STATUS = {MISSING: NO_ARCHIVE, CREDENTIALS: NO_ACCESS, UNREACHABLE: UNREACHABLE_STATUS}
-# The crawler's AWS_* settings, read here from the environment (boto3 finds credentials itself).
-_AWS_ENV = (
-    "AWS_ENDPOINT_URL",
-    "AWS_REGION_NAME",
-    "AWS_USE_SSL",
-    "AWS_VERIFY",
-    "AWS_RETRY_MODE",
-    "AWS_MAX_ATTEMPTS",
-    "ARCHIVE_STORE_CONNECT_TIMEOUT",
-    "ARCHIVE_STORE_READ_TIMEOUT",
-)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     flush.add_argument(
         "--spool-dir",
         metavar="DIR",
-        help="the crawler's ARCHIVE_SPOOL_DIR (default: $ARCHIVE_SPOOL_DIR, else ~/.cache/newsarchive/spool)",
+        help="the crawler's ARCHIVE_SPOOL_DIR (default: the setting, from $ARCHIVE_SPOOL_DIR, else"
+        " ~/.cache/newsarchive/spool)",
     )
     flush.add_argument("--attempts", type=int, default=3, help="attempts per record (default 3)")
     return parser
@@ -190,14 +158,10 @@ def _point(text: str, option: str, now: datetime) -> datetime:
         raise UsageError(f"{option}: {exc}") from None
 
 
-def _store_settings() -> Any:
-    from scrapy.settings import Settings
-
-    return Settings({name: os.environ[name] for name in _AWS_ENV if os.environ.get(name)})
-
-
 def open_archive(uri: str | None) -> ArchiveStore:
-    store = open_store(uri or os.environ.get("ARCHIVE_URI") or "./archive", _store_settings())
+    """The archive ``--archive`` names, else the settings' ARCHIVE_URI; it must exist."""
+    settings = project_settings()
+    store = open_store(uri or settings.get("ARCHIVE_URI"), settings)
     store.check_readable()
     return store
 
@@ -287,38 +251,39 @@ def command_flush(options: argparse.Namespace, out: IO[str]) -> None:
     """
     if options.attempts < 1:
         raise UsageError(f"--attempts {options.attempts}: must be at least 1")
-    store = open_store(options.archive or os.environ.get("ARCHIVE_URI") or "./archive", _store_settings())
-    root = options.spool_dir or os.environ.get("ARCHIVE_SPOOL_DIR") or default_spool_root()
-    spool = Spool(root, store.uri)
+    settings = project_settings()
+    store = open_store(options.archive or settings.get("ARCHIVE_URI"), settings)
+    spool = Spool(options.spool_dir or settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
     waiting = spool.count()
     if not waiting and not spool.count_objects():
-        print(f"nothing to deliver: no records wait in {spool.directory} for {store.uri}", file=sys.stderr)
+        print(f"nothing to deliver: no records waiting in {spool.directory} for {store.uri}", file=sys.stderr)
         return
     try:
         store.check_readable()
     except StorageUnavailable as exc:
         raise StorageUnavailable(
-            f"{waiting} record(s) still wait in the spool {spool.directory}: {exc}", kind=exc.kind
+            f"{plural(waiting, 'record')} still waiting in the spool {spool.directory}: {exc}", kind=exc.kind
         ) from None
     archiver = Archiver(store, spool, Counts(), attempts=options.attempts)
     done = archiver.deliver_spooled(wait=True)
     left = spool.count()
     outcomes = {name: done.outcomes[getattr(names, f"RECORDS_{name.upper()}")] for name in _OUTCOMES}
     print(
-        f"delivered {done.records} record(s) ("
+        f"delivered {plural(done.records, 'record')} ("
         + ", ".join(f"{name} {count}" for name, count in outcomes.items())
-        + f") and {done.objects} run manifest(s) from {spool.directory} to {store.uri}",
+        + f") and {plural(done.objects, 'run manifest')} from {spool.directory} to {store.uri}",
         file=sys.stderr,
     )
     if done.error is not None:
         raise StorageError(
-            f"{left} record(s) still wait in the spool {spool.directory}: {done.error}",
+            f"{plural(left, 'record')} still waiting in the spool {spool.directory}: {done.error}",
             retryable=done.error.retryable,
             kind=done.error.kind,
         )
     if done.unreadable:
         raise StorageError(
-            f"{done.unreadable} spooled entries are not records; kept as *.unreadable in {spool.directory}",
+            f"{plural(done.unreadable, 'spooled entry', 'spooled entries')} not readable as records;"
+            f" kept as *.unreadable in {spool.directory}",
             retryable=False,
         )
 
@@ -338,35 +303,29 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
         options = parse_arguments(sys.argv[1:] if argv is None else argv)
         if options.command == "flush":
             command_flush(options, out)
-            return OK
+            return outcome.OK
         reader = ArchiveReader(open_archive(options.archive), workers=options.workers)
         COMMANDS[options.command](reader, options, out)
-    except UsageError as exc:
-        return _fail(USAGE, str(exc), debug)
-    except SettingError as exc:
-        return _fail(BAD_URI, str(exc), debug)
-    except (StorageUnavailable, StorageError) as exc:
-        return _fail(_STORAGE_STATUS.get(exc.kind, FAILED), str(exc), debug)
-    except NotFound as exc:
-        return _fail(NOT_FOUND, str(exc), debug)
-    except BadRecord as exc:
-        return _fail(BAD_RECORD, str(exc), debug)
+    except ArchiverError as exc:
+        return _fail(outcome.status_of(exc), str(exc), debug)
     except BrokenPipeError:  # `newsarchive ls | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return 141
     except OSError as exc:
-        return _fail(FAILED, f"{exc.filename or 'output'}: {exc.strerror or exc}", debug)
+        return _fail(outcome.CRAWL_FAILED, f"{exc.filename or 'output'}: {exc.strerror or exc}", debug)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         if debug:
             raise
         return _fail(
-            FAILED, f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", False
+            outcome.CRAWL_FAILED,
+            f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+            False,
         )
     for problem in reader.bad:
         print(f"error: {problem}", file=sys.stderr)
-    return BAD_RECORD if reader.bad else OK
+    return outcome.BAD_RECORD if reader.bad else outcome.OK
 
 
 def _fail(status: int, message: str, debug: bool) -> int:

@@ -32,6 +32,7 @@ from typing import Any
 from crawler import stats as names
 from crawler.errors import Conflict, StorageError
 from crawler.record import ArticleRecord, now_utc, utc_iso
+from crawler.stats import Stats
 from pipelines.keys import record_key
 from pipelines.spool import Spool
 from pipelines.state import ArchiveState, ArticleState, UrlState, Version
@@ -61,6 +62,10 @@ class Counts:
 
     def set_value(self, key: str, value: Any) -> None:
         self.values[key] = value
+
+    def max_value(self, key: str, value: Any) -> None:
+        with self._lock:
+            self.values[key] = max(self.values.get(key, value), value)
 
 
 class Outage:
@@ -126,7 +131,7 @@ class Archiver:
         self,
         store: ArchiveStore,
         spool: Spool,
-        stats: Any,
+        stats: Stats,
         *,
         attempts: int = 3,
         backoff: float = 0.5,

@@ -1,7 +1,8 @@
 """Writing selected records out: a directory that mirrors the keys, or JSON lines (plain, gzip, stdout).
 
-Both write under a temporary name and rename, so an interrupted download never leaves a partial file
-under a final name, and a re-run of a directory download skips what is already there and identical.
+Both write through pipelines.files (a temporary name, then a rename), so an interrupted download
+never leaves a partial file under a final name, and a re-run of a directory download skips what is
+already there and identical.
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Protocol
 
-from pipelines.reader import ArchiveReader, BadRecord, NotFound, Selected, parallel_map
+from crawler.errors import BadRecord, NotFound
+from pipelines.files import atomic_file, write_atomically
+from pipelines.reader import ArchiveReader, Selected, parallel_map
 
 
 class ByteSink(Protocol):
@@ -36,7 +38,7 @@ def download_files(
         data = reader.raw(item.ref.key)
         if path.is_file() and path.read_bytes() == data:
             return False, 0
-        _write_atomically(path, data)
+        write_atomically(path, data)
         return True, len(data)
 
     written = present = size = 0
@@ -83,17 +85,12 @@ def _output(target: str, out: IO[str]) -> Iterator[ByteSink]:
             stream.flush()
         return
     path = Path(target)
-    temporary = path.with_name(f".{path.name}.part-{os.getpid()}")
-    try:
-        with open(temporary, "wb") as raw:
-            if target.endswith(".gz"):
-                with gzip.GzipFile(fileobj=raw, mode="wb", filename=path.name[:-3], mtime=0) as packed:
-                    yield packed
-            else:
-                yield raw
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    with atomic_file(path) as raw:
+        if target.endswith(".gz"):
+            with gzip.GzipFile(fileobj=raw, mode="wb", filename=path.name[:-3], mtime=0) as packed:
+                yield packed
+        else:
+            yield raw
 
 
 class _TextSink:
@@ -102,16 +99,6 @@ class _TextSink:
 
     def write(self, data: bytes) -> int:
         return self.out.write(data.decode("utf-8"))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.part-{os.getpid()}-{os.urandom(4).hex()}")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 class Progress:

@@ -1,31 +1,108 @@
-"""The archive's key layout, the same for a local directory and an S3 bucket.
+"""Every key of the archive, built here and nowhere else; the same for a directory and an S3 bucket.
 
-    records/date=YYYY-MM-DD/domain=HOST/ID-SHA.json
+    records/date=YYYY-MM-DD/domain=HOST/ID-SHA.json   one version of one article (pipelines.delivery)
+    state/urls/HH/URLHASH.json                        when a URL was last checked (pipelines.state)
+    state/articles/HH/ID.json                         an article's versions (pipelines.state)
+    runs/date=YYYY-MM-DD/JOB_ID[.WORKER].json         a run's manifest (crawler.manifest)
+    locks/JOB.json                                    a scheduled job's lock (crawler.jobs)
 
 ``date`` is the UTC day the version's page was fetched (``fetched_at``; a record delivered late from
 the spool keeps its day) and ``domain`` its host, both Hive-style partitions, so a day's or a site's
 records can be listed alone, and DuckDB, Athena or Spark read the tree as is. ID is the record id
-(from the canonical URL) and SHA the first 16 hex digits of ``content_sha256``: one key per article
-version, so two writers of the same version write the same key and never two copies.
+(crawler.urls.record_id, from the canonical URL) and SHA the first 16 hex digits of
+``content_sha256``: one key per article version, so two writers of the same version write the same
+key and never two copies. HH, the first two hex digits of the hash, spreads state over 256 folders.
 Keys are built only from these sanitised parts; no URL text reaches a key.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from crawler.record import ArticleRecord
+from crawler.urls import record_id
 
 RECORDS = "records"
-_UNSAFE = re.compile(r"[^a-z0-9.\-]")
+RUNS = "runs"
+_UNSAFE_DOMAIN = re.compile(r"[^a-z0-9.\-]")
+_RECORD_KEY = re.compile(
+    rf"^{RECORDS}/date=(?P<day>\d{{4}}-\d{{2}}-\d{{2}})/domain=(?P<domain>[^/]+)/"
+    r"(?P<id>[0-9a-f]{32})-(?P<sha>[0-9a-f]{16})\.json$"
+)
 
 
 def safe_domain(domain: str) -> str:
-    cleaned = _UNSAFE.sub("_", domain.lower()).strip(".")
+    cleaned = _UNSAFE_DOMAIN.sub("_", domain.lower()).strip(".")
     return cleaned[:253] or "_"
 
 
+def _safe_name(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+# --- records -------------------------------------------------------------------------------------
+
+
 def record_key(record: ArticleRecord) -> str:
-    day = record.fetched_at[:10]
-    partition = f"date={day}/domain={safe_domain(record.domain)}"
-    return f"{RECORDS}/{partition}/{record.id}-{record.content_sha256[:16]}.json"
+    partition = records_prefix(record.fetched_at[:10], record.domain)
+    return f"{partition}{record.id}-{record.content_sha256[:16]}.json"
+
+
+def records_prefix(day: str | None = None, domain: str | None = None) -> str:
+    """The folder of all records, of one day's, or of one day's of one domain."""
+    if day is None:
+        return f"{RECORDS}/"
+    if domain is None:
+        return f"{RECORDS}/date={day}/"
+    return f"{RECORDS}/date={day}/domain={safe_domain(domain)}/"
+
+
+@dataclass(frozen=True)
+class RecordKey:
+    """What a record's key says without reading the record."""
+
+    day: str  # the UTC day its page was fetched
+    domain: str
+    id: str
+
+
+def parse_record_key(key: str) -> RecordKey | None:
+    """The parts of a record's key; None for any other key."""
+    match = _RECORD_KEY.match(key)
+    return RecordKey(match["day"], match["domain"], match["id"]) if match else None
+
+
+def partition_day(folder: str) -> str | None:
+    """``2026-11-30`` for the folder name ``date=2026-11-30``; None for any other name."""
+    return folder[5:] if folder.startswith("date=") else None
+
+
+# --- incremental state ---------------------------------------------------------------------------
+
+
+def url_state_key(url: str) -> str:
+    digest = record_id(url)  # the hash of the URL's canonical form, as for an article's id
+    return f"state/urls/{digest[:2]}/{digest}.json"
+
+
+def article_state_key(article_id: str) -> str:
+    return f"state/articles/{article_id[:2]}/{article_id}.json"
+
+
+# --- runs and jobs -------------------------------------------------------------------------------
+
+
+def manifest_key(started_at: str, job_id: str, worker: str | None = None) -> str:
+    """One manifest per run; the processes of a crawl on a shared frontier share its job id, so each
+    of them is named by its worker id too (crawler.frontier)."""
+    name = job_id if worker is None else f"{job_id}.{worker}"
+    return f"{runs_prefix(started_at[:10])}{_safe_name(name)}.json"
+
+
+def runs_prefix(day: str | None = None) -> str:
+    return f"{RUNS}/" if day is None else f"{RUNS}/date={day}/"
+
+
+def lock_key(job: str) -> str:
+    return f"locks/{job}.json"

@@ -17,27 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from crawler.errors import ArchiverError
+from crawler.errors import BadRecord, NotFound
+from crawler.record import parse_utc
 from crawler.urls import record_id
-from pipelines.keys import RECORDS, safe_domain
+from pipelines.keys import parse_record_key, partition_day, records_prefix, runs_prefix
 from pipelines.state import ArchiveState
 from pipelines.stores import ArchiveStore, StoredObject
 
-_RECORD_KEY = re.compile(
-    rf"^{RECORDS}/date=(?P<day>\d{{4}}-\d{{2}}-\d{{2}})/domain=(?P<domain>[^/]+)/"
-    r"(?P<id>[0-9a-f]{32})-(?P<sha>[0-9a-f]{16})\.json$"
-)
 _ID = re.compile(r"^[0-9a-f]{32}$")
 FETCHED, PUBLISHED = "fetched", "published"
 LATEST, ALL = "latest", "all"
-
-
-class BadRecord(ArchiverError):
-    """An object in the archive is not a readable record."""
-
-
-class NotFound(ArchiverError):
-    """No record of the article asked for."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +42,10 @@ class RecordRef:
 
     @classmethod
     def from_object(cls, item: StoredObject) -> RecordRef | None:
-        match = _RECORD_KEY.match(item.key)
-        if match is None:
+        parts = parse_record_key(item.key)
+        if parts is None:
             return None
-        return cls(item.key, match["day"], match["domain"], match["id"], item.size, item.md5)
+        return cls(item.key, parts.day, parts.domain, parts.id, item.size, item.md5)
 
 
 @dataclass(frozen=True)
@@ -116,7 +105,7 @@ class ArchiveReader:
     bad: list[BadRecord] = field(default_factory=list)  # unreadable records met, skipped
 
     def days(self) -> list[str]:
-        return sorted(name[5:] for name in self.store.folders(f"{RECORDS}/") if name.startswith("date="))
+        return sorted(filter(None, map(partition_day, self.store.folders(records_prefix()))))
 
     def refs(self, query: Query) -> list[RecordRef]:
         """The records the key layout cannot rule out, listing only the folders the query allows."""
@@ -125,9 +114,9 @@ class ArchiveReader:
             if not query.days_wanted(day):
                 continue
             if query.domains:
-                prefixes += [f"{RECORDS}/date={day}/domain={safe_domain(d)}/" for d in query.domains]
+                prefixes += [records_prefix(day, domain) for domain in query.domains]
             else:
-                prefixes.append(f"{RECORDS}/date={day}/")
+                prefixes.append(records_prefix(day))
         refs = []
         for listed in self._parallel(lambda prefix: list(self.store.objects(prefix)), prefixes):
             refs += [ref for ref in map(RecordRef.from_object, listed) if ref is not None]
@@ -189,8 +178,8 @@ class ArchiveReader:
 
     def manifests(self, days: int = 7) -> list[dict[str, Any]]:
         """Run manifests of the last ``days`` days that have any, newest first."""
-        recent = sorted(name for name in self.store.folders("runs/") if name.startswith("date="))[-days:]
-        keys = [item.key for name in recent for item in self.store.objects(f"runs/{name}/")]
+        recent = sorted(filter(None, map(partition_day, self.store.folders(runs_prefix()))))[-days:]
+        keys = [item.key for day in recent for item in self.store.objects(runs_prefix(day))]
         manifests = []
         for key, found in zip(keys, self._parallel(self.store.read, keys), strict=True):
             if found is None:
@@ -252,10 +241,14 @@ def _published(record: dict[str, Any]) -> str | None:
 
 
 def _instant(value: Any) -> datetime | None:
+    """A record's timestamp, or a publication day as its midnight UTC; None when there is none."""
     if not isinstance(value, str) or not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_utc(value)
+    except ValueError:
+        pass
+    try:
+        return _day_start(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)

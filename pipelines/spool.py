@@ -6,34 +6,27 @@ the wrong one. Two kinds of entries:
     <dir>/<record id>-<16 hex of content_sha256>.spool   an ArticleRecord (JSON), not yet versioned
     <dir>/objects/<quoted key>.spool                      a plain object (a run manifest), put as is
 
-Files are written whole (temporary file, fsync, rename), so a crash (even ``kill -9``) leaves either
-the whole entry or none, and the same record version spooled twice is one file. Deliveries take an
-exclusive ``flock`` on the spool, so a crawl and ``newsarchive flush`` never deliver the same entry
-at once; the lock dies with its process.
+Files are written whole (pipelines.files: temporary file, fsync, rename), so a crash (even
+``kill -9``) leaves either the whole entry or none, and the same record version spooled twice is one
+file. Deliveries take an exclusive ``flock`` on the spool, so a crawl and ``newsarchive flush`` never
+deliver the same entry at once; the lock dies with its process.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from pipelines.files import TEMPORARY_PREFIX, write_atomically
+
 _SUFFIX = ".spool"
 # A temporary file older than this belongs to a writer that died before renaming it.
 _STALE_SECONDS = 3600.0
-
-
-def default_spool_root() -> Path:
-    """ARCHIVE_SPOOL_DIR's default: the crawl's settings and the ``newsarchive`` command, which runs
-    without them, share it."""
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return Path(cache) / "newsarchive" / "spool"
 
 
 class Spool:
@@ -52,18 +45,9 @@ class Spool:
 
     @staticmethod
     def _write(directory: Path, name: str, data: bytes) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
         # quote(safe=""): no "/" and no leading "." survive, so a name never leaves the directory.
         path = directory / (quote(name, safe="") + _SUFFIX)
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        write_atomically(path, data)
         return path
 
     @staticmethod
@@ -100,7 +84,7 @@ class Spool:
         for directory in (self.directory, self.objects_directory):
             if not directory.is_dir():
                 continue
-            for path in directory.glob(".tmp-*"):
+            for path in directory.glob(TEMPORARY_PREFIX + "*"):
                 try:
                     if now - path.stat().st_mtime > _STALE_SECONDS:
                         path.unlink()

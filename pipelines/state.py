@@ -1,7 +1,7 @@
 """The archive's own incremental state: what each article's versions are and when each URL was checked.
 
-It lives in the archive beside the records, so a run on another machine against the same bucket
-behaves the same, and checking one URL costs one read, never a listing:
+It lives in the archive beside the records (pipelines.keys), so a run on another machine against
+the same bucket behaves the same, and checking one URL costs one read, never a listing:
 
     state/urls/HH/URLHASH.json      requested URL -> record id, last check, ETag, Last-Modified
     state/articles/HH/ID.json       record id -> versions (number, content hash, key, archived_at)
@@ -14,24 +14,15 @@ the same key, instead of a second copy.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.errors import Conflict
-from crawler.urls import canonicalize
+from crawler.record import encode_json, parse_utc
+from pipelines.keys import article_state_key, url_state_key
 from pipelines.stores import ArchiveStore
-
-
-def url_key(url: str) -> str:
-    digest = hashlib.sha256(canonicalize(url).encode("utf-8")).hexdigest()[:32]
-    return f"state/urls/{digest[:2]}/{digest}.json"
-
-
-def article_key(record_id: str) -> str:
-    return f"state/articles/{record_id[:2]}/{record_id}.json"
 
 
 @dataclass
@@ -75,36 +66,31 @@ class ArticleState:
         return cls(**values)
 
 
-def _dump(state: Any) -> bytes:
-    return (json.dumps(asdict(state), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
 class ArchiveState:
     def __init__(self, store: ArchiveStore) -> None:
         self.store = store
 
     def url(self, url: str) -> UrlState | None:
-        found = self.store.read(url_key(url))
+        found = self.store.read(url_state_key(url))
         return UrlState(**json.loads(found[0])) if found else None
 
     def save_url(self, state: UrlState) -> None:
-        self.store.put(url_key(state.url), _dump(state))
+        self.store.put(url_state_key(state.url), encode_json(state))
 
     def article(self, record_id: str) -> tuple[ArticleState | None, str | None]:
-        found = self.store.read(article_key(record_id))
+        found = self.store.read(article_state_key(record_id))
         return (ArticleState.from_json(found[0]), found[1]) if found else (None, None)
 
     def save_article(self, state: ArticleState, token: str | None) -> str:
         """Write the state only if nobody changed it since it was read with ``token``; else Conflict."""
-        return self.store.put_if(article_key(state.id), _dump(state), token)
+        return self.store.put_if(article_state_key(state.id), encode_json(state), token)
 
 
-def is_fresh(state: UrlState | None, now: datetime, refresh_after: Any) -> bool:
-    """True when the URL was checked more recently than ``refresh_after`` (a timedelta) ago."""
+def is_fresh(state: UrlState | None, now: datetime, refresh_after: timedelta) -> bool:
+    """True when the URL was checked more recently than ``refresh_after`` ago."""
     if state is None or not refresh_after:
         return False
-    checked = datetime.fromisoformat(state.checked_at.replace("Z", "+00:00"))
-    return bool(now - checked < refresh_after)
+    return now - parse_utc(state.checked_at) < refresh_after
 
 
 __all__ = ["ArchiveState", "ArticleState", "Conflict", "UrlState", "Version", "is_fresh"]

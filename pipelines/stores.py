@@ -1,33 +1,34 @@
-"""Archive back-ends: a local directory and S3-compatible storage, behind one small interface.
+"""Archive back-ends behind one small interface (ArchiveStore): a local directory here, S3-compatible
+storage in pipelines.s3; ``open_store`` picks one for ARCHIVE_URI, and CrawlArchive opens the crawl's.
 
-boto3 and OS errors are translated into the project's StorageError / StorageUnavailable here and
-nowhere else. The boto3 client is injected, so tests hand in one pointed at a local S3 server.
+OS errors are translated into the project's StorageError / StorageUnavailable here, boto3's in
+pipelines.s3, and nowhere else.
 """
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from urllib.parse import urlsplit
-from weakref import WeakKeyDictionary
+
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
 from crawler.errors import (
-    CREDENTIALS,
     MISSING,
-    OTHER,
-    UNREACHABLE,
     Conflict,
     SettingError,
     StorageError,
     StorageUnavailable,
 )
+from pipelines.files import write_atomically
 
 
 class ArchiveStore(Protocol):
@@ -97,22 +98,9 @@ class LocalStore:
         self._write(self._path(key), data, exclusive=False)
 
     def _write(self, path: Path, data: bytes, *, exclusive: bool) -> None:
-        """Write to a temporary file, then rename (or, for ``exclusive``, link: fails if present)."""
+        """Write whole (pipelines.files); ``exclusive``: only if nothing is there yet, else Conflict."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Never "*.json": a file left by a killed writer must not look like a record to any glob.
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".partial")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                if exclusive:
-                    os.link(temporary, path)
-                else:
-                    os.replace(temporary, path)
-            finally:
-                Path(temporary).unlink(missing_ok=True)
+            write_atomically(path, data, exclusive=exclusive)
         except FileExistsError:
             raise Conflict(path.relative_to(self.root).as_posix()) from None
         except OSError as exc:
@@ -132,11 +120,9 @@ class LocalStore:
         if token is None:
             self._write(path, data, exclusive=True)
             return hashlib.sha256(data).hexdigest()
-        # Compare and swap under an advisory lock, so processes sharing this directory take turns.
-        locks = self.root / ".locks"
-        locks.mkdir(exist_ok=True)
-        with open(locks / hashlib.sha256(key.encode()).hexdigest()[:24], "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        # Compare and swap under an advisory lock on the object itself, so processes sharing this
+        # directory take turns; no lock file is left behind.
+        with _locked(path, key):
             current = self.read(key)
             if current is None or current[1] != token:
                 raise Conflict(key)
@@ -165,214 +151,59 @@ class LocalStore:
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-class S3Store:
-    """A bucket and key prefix on any S3-compatible service, through an injected boto3 client."""
-
-    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
-        self.client = client
-        self.bucket = bucket
-        self.prefix = prefix.strip("/")
-        self.uri = f"s3://{bucket}/{self.prefix}".rstrip("/")
-
-    def _key(self, key: str) -> str:
-        return f"{self.prefix}/{key}" if self.prefix else key
-
-    def check(self) -> None:
+@contextmanager
+def _locked(path: Path, key: str) -> Iterator[None]:
+    """An exclusive flock on the file now at ``path``. A writer replaces the file (rename), so the lock
+    is taken again when the file locked is no longer the one at ``path``. Conflict if there is none."""
+    while True:
         try:
-            self.client.head_bucket(Bucket=self.bucket)
-        except Exception as exc:
-            kind, message = s3_failure(exc)
-            raise StorageUnavailable(f"ARCHIVE_URI={self.uri!r}: {message}", kind=kind) from None
-
-    def check_readable(self) -> None:
-        self.check()  # HeadBucket: the bucket exists and these credentials may use it
-
-    def _put(self, key: str, data: bytes, **condition: str) -> str:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            raise Conflict(key) from None
         try:
-            answer = self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._key(key),
-                Body=data,
-                ContentType="application/json; charset=utf-8",
-                # botocore hashes the bytes it sends; the server refuses the object if they differ.
-                ChecksumAlgorithm="SHA256",
-                **condition,
-            )
-        except Exception as exc:
-            if condition and _error_code(exc) in (
-                "PreconditionFailed",
-                "ConditionalRequestConflict",
-                "412",
-                "409",
-            ):
-                raise Conflict(key) from None
-            raise s3_storage_error(exc) from None
-        return str(answer["ETag"])
-
-    def put(self, key: str, data: bytes) -> None:
-        self._put(key, data)
-
-    def put_if(self, key: str, data: bytes, token: str | None) -> str:
-        return self._put(key, data, **({"IfMatch": token} if token is not None else {"IfNoneMatch": "*"}))
-
-    def read(self, key: str) -> tuple[bytes, str] | None:
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
-            return answer["Body"].read(), answer["ETag"]
-        except Exception as exc:
-            if _error_code(exc) in ("NoSuchKey", "404"):
-                return None
-            raise s3_storage_error(exc) from None
-
-    def delete(self, key: str) -> None:
-        try:
-            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
-        except Exception as exc:
-            raise s3_storage_error(exc) from None
-
-    def _pages(self, prefix: str, **options: Any) -> Iterator[dict[str, Any]]:
-        paginator = self.client.get_paginator("list_objects_v2")
-        try:
-            yield from paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix), **options)
-        except Exception as exc:
-            raise s3_storage_error(exc) from None
-
-    def objects(self, prefix: str) -> Iterator[StoredObject]:
-        skip = len(self._key(""))
-        for page in self._pages(prefix):
-            for item in page.get("Contents", []):
-                etag = str(item.get("ETag", "")).strip('"')
-                md5 = etag if len(etag) == 32 else None  # multipart ETags are not MD5s
-                yield StoredObject(item["Key"][skip:], int(item["Size"]), md5)
-
-    def folders(self, prefix: str) -> list[str]:
-        start = len(self._key(prefix))
-        return [
-            common["Prefix"][start:].rstrip("/")
-            for page in self._pages(prefix, Delimiter="/")
-            for common in page.get("CommonPrefixes", [])
-        ]
-
-
-def _error_code(exc: Exception) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str(response.get("Error", {}).get("Code", ""))
-
-
-def s3_failure(exc: Exception) -> tuple[str, str]:
-    """The kind of problem (crawler.errors.MISSING, ...) and one line naming it, without secrets."""
-    from botocore import exceptions as boto
-
-    code = _error_code(exc)
-    if isinstance(exc, boto.NoCredentialsError):
-        return (
-            CREDENTIALS,
-            "no AWS credentials found (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)",
-        )
-    if isinstance(exc, boto.EndpointConnectionError | boto.ConnectTimeoutError):
-        return UNREACHABLE, f"cannot connect to the S3 endpoint ({type(exc).__name__})"
-    if isinstance(exc, boto.ReadTimeoutError):
-        return UNREACHABLE, "the S3 endpoint did not answer in time"
-    if code in ("404", "NoSuchBucket"):
-        return MISSING, "bucket does not exist"
-    if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
-        return CREDENTIALS, f"access denied ({code}): check the credentials and the bucket policy"
-    if code:
-        return OTHER, f"S3 error {code}"
-    return OTHER, f"{type(exc).__name__}"
-
-
-def s3_storage_error(exc: Exception) -> StorageError:
-    kind, message = s3_failure(exc)
-    return StorageError(message, retryable=is_retryable(exc), kind=kind)
-
-
-def is_retryable(exc: Exception) -> bool:
-    from botocore import exceptions as boto
-
-    if isinstance(exc, boto.NoCredentialsError | boto.ParamValidationError):
-        return False
-    if isinstance(exc, boto.ClientError):
-        code = _error_code(exc)
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return code in ("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable") or status >= 500
-    return True  # connection resets, timeouts, truncated responses
-
-
-_AWS_LOGGERS = ("botocore", "boto3", "s3transfer", "urllib3")
-
-
-def quiet_aws_loggers() -> None:
-    """botocore logs request headers and signing strings (session tokens, signatures) at DEBUG:
-    keep the AWS libraries at INFO or above even when the crawl runs with LOG_LEVEL=DEBUG."""
-    for name in _AWS_LOGGERS:
-        aws_logger = logging.getLogger(name)
-        if aws_logger.getEffectiveLevel() < logging.INFO:
-            aws_logger.setLevel(logging.INFO)
-
-
-def _seconds(settings: Any, name: str, default: float) -> float:
-    value = settings.get(name)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                break
+        except FileNotFoundError:
+            os.close(fd)
+            raise Conflict(key) from None
+        os.close(fd)  # replaced while we waited: lock the new one
     try:
-        seconds = float(default if value in (None, "") else value)
-    except (TypeError, ValueError):
-        seconds = 0.0
-    if not seconds > 0:
-        raise SettingError(f"{name}={value!r}: must be a positive number of seconds")
-    return seconds
+        yield
+    finally:
+        os.close(fd)
 
 
-def s3_client(settings: Any) -> Any:
-    """A boto3 S3 client from Scrapy's AWS_* settings; unset ones fall back to boto3's own chain."""
-    import boto3
-    from botocore.config import Config
+class CrawlArchive:
+    """The crawl's one store for ARCHIVE_URI, opened and checked when the crawl starts.
 
-    quiet_aws_loggers()
-    connect_timeout = _seconds(settings, "ARCHIVE_STORE_CONNECT_TIMEOUT", 10.0)
-    read_timeout = _seconds(settings, "ARCHIVE_STORE_READ_TIMEOUT", 30.0)
-    config = Config(
-        retries={
-            "mode": settings.get("AWS_RETRY_MODE") or "standard",
-            # AWS_MAX_ATTEMPTS counts every attempt, the first included, as the AWS SDKs do
-            # (botocore's own "max_attempts" would count only the retries after it).
-            "total_max_attempts": max(1, settings.getint("AWS_MAX_ATTEMPTS", 5)),
-        },
-        # A storage endpoint that accepts connections but never answers must not stall the crawl.
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        max_pool_connections=max(10, settings.getint("ARCHIVE_WRITE_THREADS", 4)),
-        # Checksums only where the S3 API requires them, as botocore did before 1.36: some
-        # S3-compatible servers refuse the CRC32 headers it now adds to every PUT by default.
-        request_checksum_calculation="when_required",
-        response_checksum_validation="when_required",
-    )
-    options = {
-        "aws_access_key_id": settings.get("AWS_ACCESS_KEY_ID"),
-        "aws_secret_access_key": settings.get("AWS_SECRET_ACCESS_KEY"),
-        "aws_session_token": settings.get("AWS_SESSION_TOKEN"),
-        "endpoint_url": settings.get("AWS_ENDPOINT_URL"),
-        "region_name": settings.get("AWS_REGION_NAME"),
-        "use_ssl": settings.get("AWS_USE_SSL"),
-        "verify": settings.get("AWS_VERIFY"),
-    }
-    return boto3.session.Session().client(
-        "s3", config=config, **{name: value for name, value in options.items() if value not in (None, "")}
-    )
+    An extension (EXTENSIONS), so Scrapy builds it once, before the engine: a missing bucket or
+    refused credentials is one line before any request, and the pipeline, the incremental middleware
+    and the manifest share one boto3 client and connection pool (``crawl_store``).
+
+    Settings: ARCHIVE_URI, AWS_*, ARCHIVE_STORE_CONNECT_TIMEOUT, ARCHIVE_STORE_READ_TIMEOUT.
+    """
+
+    def __init__(self, store: ArchiveStore) -> None:
+        self.store = store
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
+        store = open_store(crawler.settings.get("ARCHIVE_URI"), crawler.settings)
+        store.check()
+        return cls(store)
 
 
-_CRAWL_STORES: WeakKeyDictionary[Any, ArchiveStore] = WeakKeyDictionary()
+def crawl_store(crawler: Crawler) -> ArchiveStore:
+    """The store CrawlArchive opened for this crawl (call it from ``from_crawler`` of a middleware or
+    pipeline, or once the spider is open)."""
+    archive = crawler.get_extension(CrawlArchive)
+    if archive is None:
+        raise SettingError("EXTENSIONS: pipelines.stores.CrawlArchive is disabled; the archive needs it")
+    return archive.store
 
 
-def crawl_store(crawler: Any) -> ArchiveStore:
-    """The crawl's one store for ARCHIVE_URI, shared by the pipeline, the incremental middleware and
-    the manifest extension: one boto3 client and connection pool per crawl, not one per component."""
-    store = _CRAWL_STORES.get(crawler)
-    if store is None:
-        store = _CRAWL_STORES[crawler] = open_store(crawler.settings.get("ARCHIVE_URI"), crawler.settings)
-    return store
-
-
-def open_store(uri: str, settings: Any) -> ArchiveStore:
+def open_store(uri: str, settings: BaseSettings) -> ArchiveStore:
     """The store for ARCHIVE_URI: a path, file:// URI or s3://bucket/prefix."""
     if not uri or not uri.strip():
         raise SettingError("ARCHIVE_URI is empty: give a directory, file:// URI or s3://bucket/prefix")
@@ -384,5 +215,7 @@ def open_store(uri: str, settings: Any) -> ArchiveStore:
     if parts.scheme == "s3":
         if not parts.netloc:
             raise SettingError(f"ARCHIVE_URI={uri!r}: no bucket name (expected s3://bucket/prefix)")
+        from pipelines.s3 import S3Store, s3_client  # boto3 is imported only for an S3 archive
+
         return S3Store(s3_client(settings), parts.netloc, parts.path)
     raise SettingError(f"ARCHIVE_URI={uri!r}: scheme must be file or s3")

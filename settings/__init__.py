@@ -8,13 +8,17 @@ on the command line overrides both. Credentials are never read here: boto3's own
 from __future__ import annotations
 
 import os
-
-from pipelines.spool import default_spool_root
+from pathlib import Path
 
 
 def _env(name: str, default: str) -> str:
     value = os.environ.get(name, "").strip()
     return value or default
+
+
+def _default_spool_dir() -> str:
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return str(Path(cache) / "newsarchive" / "spool")
 
 
 BOT_NAME = "newsarchive"
@@ -27,7 +31,7 @@ COMMANDS_MODULE = "crawler.commands"
 # Where records go: a directory path, a file:// URI or s3://bucket/prefix.
 ARCHIVE_URI = _env("ARCHIVE_URI", "./archive")
 # Records whose delivery failed after retries wait here and are delivered at the next chance.
-ARCHIVE_SPOOL_DIR = _env("ARCHIVE_SPOOL_DIR", str(default_spool_root()))
+ARCHIVE_SPOOL_DIR = _env("ARCHIVE_SPOOL_DIR", _default_spool_dir())
 # Threads that write records off the reactor; also the number of records in flight to storage.
 ARCHIVE_WRITE_THREADS = 4
 # Attempts per record (botocore's own retries happen inside each attempt) before it is spooled.
@@ -47,16 +51,29 @@ ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 500}
 # An article archived less than this long ago is not downloaded again; after it, it is re-checked with
 # a conditional request. A duration: 30m, 12h, 1d; 0 re-checks every time.
 ARCHIVE_REFRESH_AFTER = _env("ARCHIVE_REFRESH_AFTER", "1d")
-DOWNLOADER_MIDDLEWARES = {"crawler.incremental.IncrementalMiddleware": 580}
-EXTENSIONS = {"crawler.manifest.ManifestExtension": 500}
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.incremental.IncrementalMiddleware": 580}
+EXTENSIONS = {
+    # Opens and checks ARCHIVE_URI once, before the crawl; the pipeline, the incremental middleware
+    # and the manifest share its store.
+    "pipelines.stores.CrawlArchive": 0,
+    # Only with REDIS_URL: checks the shared frontier's settings and connects to Redis once.
+    "crawler.frontier.extension.FrontierExtension": 1,
+    # Writes the run's manifest and decides its exit status.
+    "crawler.manifest.ManifestExtension": 500,
+}
 # Exit status 4 when a run finds fewer article pages than this (new, changed or unchanged); 0: no check.
 ARCHIVE_MIN_RECORDS = 0
 
-# S3: Scrapy's own AWS_* settings (AWS_ENDPOINT_URL, AWS_REGION_NAME, AWS_ACCESS_KEY_ID, ...) are
-# passed to boto3 when set; otherwise boto3's standard chain (environment, ~/.aws, instance role) applies.
+# S3: Scrapy's own AWS_* settings are passed to boto3 when set; credentials are not read here, boto3's
+# standard chain (environment, ~/.aws, instance role) finds them. The endpoint and region come from
+# the environment variables of the same names, for the crawl and for `newsarchive` alike.
+AWS_ENDPOINT_URL = _env("AWS_ENDPOINT_URL", "") or None
+AWS_REGION_NAME = _env("AWS_REGION_NAME", "") or None
+AWS_USE_SSL = _env("AWS_USE_SSL", "") or None
+AWS_VERIFY = _env("AWS_VERIFY", "") or None
 # botocore retry mode for S3 calls: "standard" retries throttling, 5xx and connection errors.
 AWS_RETRY_MODE = _env("AWS_RETRY_MODE", "standard")
-AWS_MAX_ATTEMPTS = int(_env("AWS_MAX_ATTEMPTS", "5"))
+AWS_MAX_ATTEMPTS = _env("AWS_MAX_ATTEMPTS", "5")
 
 # --- Reliability and safety ----------------------------------------------------------------------
 # S3 connect and read timeouts in seconds (botocore's connect_timeout/read_timeout): an endpoint that
@@ -74,16 +91,16 @@ URL_DENY_PRIVATE_NETWORKS = False
 URL_PRIVATE_NETWORKS_ALLOW: list[str] = []
 # Scrapy's default resolver, which with URL_DENY_PRIVATE_NETWORKS also refuses a private address at
 # download time (a DNS answer that changed after the check: DNS rebinding).
-TWISTED_DNS_RESOLVER = "crawler.network_policy.PublicAddressResolver"
+TWISTED_DNS_RESOLVER = "crawler.middlewares.network_policy.PublicAddressResolver"
 DOWNLOADER_MIDDLEWARES = {
     **DOWNLOADER_MIDDLEWARES,
     # First of all, before robots.txt is fetched for the host.
-    "crawler.network_policy.PrivateNetworkMiddleware": 50,
+    "crawler.middlewares.network_policy.PrivateNetworkMiddleware": 50,
     # Next to the downloader: names what Scrapy drops without a reason the crawl can count
     # (too large, decompression bombs, redirect loops, redirects to other schemes).
-    "crawler.download_guard.DownloadGuardMiddleware": 950,
+    "crawler.middlewares.download_guard.DownloadGuardMiddleware": 950,
     # Before RetryMiddleware: a private address refused at download time is private_network.
-    "crawler.network_policy.RefusedAddressMiddleware": 940,
+    "crawler.middlewares.network_policy.RefusedAddressMiddleware": 940,
 }
 
 # --- Extraction ----------------------------------------------------------------------------------
@@ -100,15 +117,15 @@ EXTRACT_TIMEOUT = _env("EXTRACT_TIMEOUT", "30")
 # --- Shared frontier (scrapy-redis) --------------------------------------------------------------
 # Unset: each crawl keeps its requests in memory and needs no Redis. redis://host:6379/0: the crawl's
 # queue and duplicate filter live in Redis, shared by the process that seeds the crawl and any number of
-# workers started with FRONTIER_JOIN=True (crawler/frontier.py). Redis must be private to the crawlers:
+# workers started with FRONTIER_JOIN=True (crawler/frontier/). Redis must be private to the crawlers:
 # requests are stored pickled, as scrapy-redis does.
 REDIS_URL = _env("REDIS_URL", "")
-SCHEDULER = "crawler.frontier.FrontierScheduler"  # Scrapy's own scheduler when REDIS_URL is unset
+SCHEDULER = "crawler.frontier.scheduler.FrontierScheduler"  # Scrapy's own when REDIS_URL is unset
 SPIDER_MIDDLEWARES = {
-    "crawler.frontier.FrontierMiddleware": 10,
+    "crawler.frontier.scheduler.FrontierMiddleware": 10,
     # Scrapy's own, replaced by one that counts the URLs it drops as url_too_long (URLLENGTH_LIMIT).
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
-    "crawler.download_guard.UrlLengthGuardMiddleware": 800,
+    "crawler.middlewares.download_guard.UrlLengthGuardMiddleware": 800,
 }
 # True: send no start requests, only work the frontier of ARCHIVE_JOB_NAME (else the spider's name).
 FRONTIER_JOIN = False
@@ -126,7 +143,7 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Scrapy's duplicate filter, remembering at most ARCHIVE_SEEN_URLS_MAX requests (about 100 bytes each);
 # an article URL it forgot is still not fetched again within ARCHIVE_REFRESH_AFTER (archive state).
-DUPEFILTER_CLASS = "crawler.dupefilter.BoundedDupeFilter"
+DUPEFILTER_CLASS = "crawler.middlewares.dupefilter.BoundedDupeFilter"
 ARCHIVE_SEEN_URLS_MAX = _env("ARCHIVE_SEEN_URLS_MAX", "1000000")
 # Items processed in parallel per response. An article page yields one record, so Scrapy's default of
 # 100 only costs time: it starts 100 tasks for every response (a fifth of the crawler's own CPU).

@@ -186,16 +186,15 @@ def make_record(url: str = "https://news.example.com/2024/05/01/breakwater.html"
 @pytest.fixture(params=["local", "s3"])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """The same tests against a local directory and a bucket on moto's S3 server."""
-    from scrapy.settings import Settings
-
+    from crawler.config import project_settings
     from pipelines.stores import open_store
 
     if request.param == "local":
-        return open_store(str(tmp_path / "archive"), Settings())
+        return open_store(str(tmp_path / "archive"), project_settings())
     server: S3Server = request.getfixturevalue("s3_server")
     name = f"store-{abs(hash(request.node.nodeid)) % 10**8}"
     server.client().create_bucket(Bucket=name)
-    settings = Settings(
+    settings = project_settings(
         {
             "AWS_ENDPOINT_URL": server.endpoint,
             "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.bylines import parse_bylines
+from crawler.extraction.bylines import parse_bylines
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,11 @@ from typing import Any
 
 import pytest
 
+from crawler import outcome
 from crawler.record import PageDate
 from pipelines import cli
+from pipelines.keys import article_state_key, url_state_key
 from pipelines.reader import ArchiveReader
-from pipelines.state import article_key, url_key
 from pipelines.stores import ArchiveStore, LocalStore, open_store
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record
 from tests.test_archive_pipeline import pipeline
@@ -135,7 +136,7 @@ def s3_copy(stored_versions: tuple[Path, list[Version]], s3_server: S3Server) ->
     client.create_bucket(Bucket="big-archive")
     first = versions[0]
     files = [*(root / "records").rglob("*.json"), *(root / "runs").rglob("*.json")]
-    files += [root / article_key(first.id), root / url_key(first.url)]
+    files += [root / article_state_key(first.id), root / url_state_key(first.url)]
 
     def upload(path: Path) -> None:
         client.put_object(
@@ -314,7 +315,7 @@ def test_get_by_id_and_by_url(archive: Archive, stored_versions: tuple[Path, lis
 
 def test_get_of_an_unknown_article_is_exit_7(archive: Archive, capsys: pytest.CaptureFixture[str]) -> None:
     status, _ = run(archive, "get", "https://news.example.com/never-archived.html")
-    assert status == cli.NOT_FOUND
+    assert status == outcome.NOT_FOUND
     assert capsys.readouterr().err == (
         f"error: no record of https://news.example.com/never-archived.html in {archive.store.uri}\n"
     )
@@ -493,38 +494,38 @@ def test_the_console_script_needs_no_scrapy_project(
         (
             ["--archive", "s4://bucket/x", "ls"],
             "NONE",
-            cli.BAD_URI,
+            outcome.BAD_INPUT,
             "error: ARCHIVE_URI='s4://bucket/x': scheme must be file or s3",
         ),
         (
             ["ls", "--since", "last week"],
             "NONE",
-            cli.USAGE,
+            outcome.BAD_INPUT,
             "error: --since: not a date: 'last week' (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)",
         ),
         (
             ["ls", "--versions", "newest"],
             "NONE",
-            cli.USAGE,
+            outcome.BAD_INPUT,
             "error: argument --versions: invalid choice: 'newest' (choose from 'latest', 'all')",
         ),
         (
             ["--archive", "s3://no-such-bucket/news", "ls"],
             "S3",
-            cli.NO_ARCHIVE,
+            outcome.NO_ARCHIVE,
             "error: ARCHIVE_URI='s3://no-such-bucket/news': bucket does not exist",
         ),
         (
             ["--archive", "s3://big-archive/news", "ls"],
             "NO_CREDENTIALS",
-            cli.NO_ACCESS,
+            outcome.NO_ACCESS,
             "error: ARCHIVE_URI='s3://big-archive/news': no AWS credentials found"
             " (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)",
         ),
         (
             ["--archive", "s3://big-archive/news", "ls"],
             "UNREACHABLE",
-            cli.UNREACHABLE_STATUS,
+            outcome.UNREACHABLE,
             "error: ARCHIVE_URI='s3://big-archive/news':"
             " cannot connect to the S3 endpoint (EndpointConnectionError)",
         ),
@@ -569,7 +570,7 @@ def test_a_record_that_is_not_json_is_named_and_the_others_still_listed(tmp_path
     broken = root / "records/date=2026-11-25/domain=news.example.com/" / ("f" * 32 + "-" + "0" * 16 + ".json")
     broken.write_text('{"id": "truncated', encoding="utf-8")
     result = run_script("--archive", str(root), "ls", env={}, cwd=tmp_path)
-    assert result.returncode == cli.BAD_RECORD
+    assert result.returncode == outcome.BAD_RECORD
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr.splitlines() == [
         f"error: {broken.relative_to(root).as_posix()}:"
@@ -577,5 +578,5 @@ def test_a_record_that_is_not_json_is_named_and_the_others_still_listed(tmp_path
     ]
     assert "Traceback" not in result.stderr
     debug = run_script("--archive", str(root), "--debug", "get", "f" * 32, env={}, cwd=tmp_path)
-    assert debug.returncode == cli.NOT_FOUND
+    assert debug.returncode == outcome.NOT_FOUND
     assert "Traceback" in debug.stderr and debug.stderr.splitlines()[-1].startswith("error: no record of ")

@@ -4,7 +4,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.dates import choose, complete_with, page_zone, parse_date, split_dateline, to_page_date
+from crawler.extraction.dates import (
+    choose,
+    complete_with,
+    page_zone,
+    parse_date,
+    split_dateline,
+    to_page_date,
+)
 
 FETCHED = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -8,8 +8,8 @@ import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
-from crawler.dupefilter import BoundedDupeFilter
 from crawler.errors import SettingError
+from crawler.middlewares.dupefilter import BoundedDupeFilter
 
 URLS = [f"https://news.example.com/2024/05/{n:02d}/story.html" for n in range(1, 6)]
 
@@ -25,7 +25,7 @@ def test_the_oldest_requests_are_forgotten_beyond_the_cap() -> None:
     assert [dupefilter.request_seen(Request(u)) for u in URLS[:4]] == [False] * 4
     assert [dupefilter.request_seen(Request(u)) for u in URLS[1:4]] == [True] * 3
     assert dupefilter.request_seen(Request(URLS[0])) is False  # forgotten, so new again
-    assert len(dupefilter._fingerprints) == 3
+    assert len(dupefilter.seen) == 3
     assert stats.get_value("archive/dupefilter/forgotten") == 2  # type: ignore[attr-defined]
 
 
@@ -39,9 +39,9 @@ def test_a_job_directory_beyond_the_cap_is_trimmed_when_read(tmp_path: Path) -> 
     assert [second.request_seen(Request(u)) for u in (URLS[4], URLS[3], URLS[0])] == [True, True, False]
 
 
-@pytest.mark.parametrize("value", ["0", "many"])
-def test_a_cap_that_is_not_a_positive_number_is_a_setting_error(value: str) -> None:
-    message = f"ARCHIVE_SEEN_URLS_MAX='{value}': must be a whole number, at least 1"
+@pytest.mark.parametrize(("value", "why"), [("0", "must be at least 1"), ("many", "not a whole number")])
+def test_a_cap_that_is_not_a_positive_number_is_a_setting_error(value: str, why: str) -> None:
+    message = f"ARCHIVE_SEEN_URLS_MAX='{value}': {why}"
     with pytest.raises(SettingError) as error:
         _filter(ARCHIVE_SEEN_URLS_MAX=value)
     assert str(error.value) == message

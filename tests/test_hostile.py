@@ -271,7 +271,7 @@ def test_a_crawl_of_hostile_pages_finishes_counts_each_bad_page_and_archives_eve
     assert len(too_long) > 2083 and site.hits[urlsplit(too_long).path] == 0  # never requested
     [skipped_line] = [line for line in result.stderr.splitlines() if ": url_too_long (" in line]
     assert skipped_line.endswith(
-        f"[crawler.download_guard] INFO: Skipped {too_long[:200]}...: url_too_long "
+        f"[crawler.middlewares.download_guard] INFO: Skipped {too_long[:200]}...: url_too_long "
         f"({len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
     )
     assert "Ignoring link" not in result.stderr  # Scrapy's own middleware is replaced, not doubled
@@ -300,7 +300,7 @@ def test_a_url_over_the_length_limit_found_in_a_sitemap_is_counted_and_logged_on
     assert site.hits[urlsplit(too_long).path] == 0
     [skipped_line] = [line for line in result.stderr.splitlines() if ": url_too_long (" in line]
     assert skipped_line.endswith(
-        f"[crawler.download_guard] INFO: Skipped {too_long[:200]}...: url_too_long "
+        f"[crawler.middlewares.download_guard] INFO: Skipped {too_long[:200]}...: url_too_long "
         f"({len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
     )
     assert "Ignoring link" not in result.stderr  # Scrapy's own middleware is replaced, not doubled
@@ -320,6 +320,6 @@ def test_a_redirect_to_a_url_over_the_length_limit_is_counted_and_not_followed(
     assert site.hits[urlsplit(too_long).path] == 0
     [skipped_line] = [line for line in result.stderr.splitlines() if ": url_too_long (" in line]
     assert skipped_line.endswith(
-        f"[crawler.download_guard] INFO: Skipped {start}: url_too_long "
+        f"[crawler.middlewares.download_guard] INFO: Skipped {start}: url_too_long "
         f"(redirect to {len(too_long)} characters, over URLLENGTH_LIMIT 2083)"
     )

@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
 
+from crawler.config import project_settings
 from crawler.demo.server import SITE_DIR, LocalSite
-from crawler.errors import Conflict
-from crawler.jobs import JobLock, Locked, LockHolder, default_job_name, lock_key
-from crawler.record import now_utc, utc_iso
+from crawler.errors import Conflict, Locked
+from crawler.jobs import JobLock, LockHolder, default_job_name
+from crawler.record import encode_json, now_utc, utc_iso
+from pipelines.keys import lock_key
 from pipelines.stores import ArchiveStore, open_store
 from tests.conftest import PROJECT_DIR, ArchiveTarget
 
@@ -77,7 +78,7 @@ def target_store(target: ArchiveTarget) -> ArchiveStore:
         options["AWS_ACCESS_KEY_ID"] = target.env["AWS_ACCESS_KEY_ID"]
         options["AWS_SECRET_ACCESS_KEY"] = target.env["AWS_SECRET_ACCESS_KEY"]
         options["AWS_REGION_NAME"] = target.env["AWS_DEFAULT_REGION"]
-    return open_store(target.uri, Settings(options))
+    return open_store(target.uri, project_settings(options))
 
 
 def stored_lock(store: ArchiveStore, job: str) -> bytes | None:
@@ -90,7 +91,7 @@ def plant_lock(store: ArchiveStore, job: str, expires_in: timedelta) -> LockHold
     now = now_utc()
     started = utc_iso(now - timedelta(hours=2))
     holder = LockHolder(job, "scheduler-2", 4242, started, utc_iso(now + expires_in))
-    store.put_if(lock_key(job), holder.encode(), None)
+    store.put_if(lock_key(job), encode_json(holder), None)
     return holder
 
 
@@ -431,7 +432,7 @@ def test_a_held_lock_refuses_a_second_run(any_store: ArchiveStore) -> None:
     first = JobLock(any_store, "nightly", timedelta(hours=1))
     first.acquire()
     held = stored_lock(any_store, "nightly")
-    assert held == first.holder.encode()
+    assert held == encode_json(first.holder)
 
     second = JobLock(any_store, "nightly", timedelta(hours=1))
     with pytest.raises(Locked) as refused:
@@ -452,14 +453,14 @@ def test_a_released_lock_can_be_taken_again(any_store: ArchiveStore) -> None:
 
     second = JobLock(any_store, "nightly", timedelta(hours=1))
     second.acquire()
-    assert stored_lock(any_store, "nightly") == second.holder.encode()
+    assert stored_lock(any_store, "nightly") == encode_json(second.holder)
 
 
 def test_locks_of_different_jobs_do_not_exclude_each_other(any_store: ArchiveStore) -> None:
     JobLock(any_store, "nightly", timedelta(hours=1)).acquire()
     hourly = JobLock(any_store, "hourly", timedelta(hours=1))
     hourly.acquire()
-    assert stored_lock(any_store, "hourly") == hourly.holder.encode()
+    assert stored_lock(any_store, "hourly") == encode_json(hourly.holder)
 
 
 def test_renewal_keeps_the_lock_ours(any_store: ArchiveStore) -> None:
@@ -469,7 +470,7 @@ def test_renewal_keeps_the_lock_ours(any_store: ArchiveStore) -> None:
     lock.acquire()
     lock.renew()
     lock.renew()
-    assert stored_lock(any_store, "nightly") == lock.holder.encode()
+    assert stored_lock(any_store, "nightly") == encode_json(lock.holder)
     lock.release()
     assert stored_lock(any_store, "nightly") is None
 
@@ -481,7 +482,7 @@ def test_a_run_whose_lock_was_taken_over_can_neither_renew_nor_release_it(any_st
     successor = JobLock(any_store, "nightly", timedelta(hours=1))
     successor.acquire()
     taken = stored_lock(any_store, "nightly")
-    assert taken == successor.holder.encode()
+    assert taken == encode_json(successor.holder)
 
     with pytest.raises(Conflict):
         stalled.renew()
@@ -494,4 +495,4 @@ def test_an_unreadable_lock_is_taken_over(any_store: ArchiveStore) -> None:
     any_store.put(lock_key("nightly"), b'{"job": "nightly", "host"')
     lock = JobLock(any_store, "nightly", timedelta(hours=1))
     lock.acquire()
-    assert stored_lock(any_store, "nightly") == lock.holder.encode()
+    assert stored_lock(any_store, "nightly") == encode_json(lock.holder)

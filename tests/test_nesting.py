@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from trafilatura.utils import load_html
 
-from crawler import nesting
-from crawler.extraction import Rejection, extract
-from crawler.metadata import parse_html
+from crawler.extraction import Rejection, extract, nesting
+from crawler.extraction.metadata import parse_html
 from tests.sites import article_html
 
 FETCHED = datetime(2024, 3, 30, 12, 0, tzinfo=UTC)

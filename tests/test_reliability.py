@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from crawler import outcome
 from crawler.demo.server import LocalSite
 from crawler.urls import record_id
 from pipelines import cli
@@ -216,26 +217,26 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     for name, value in {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": proxy.url, **FAST_ENV}.items():
         monkeypatch.setenv(name, value)
     flush = ["flush", "--archive", f"s3://{bucket}/news", "--spool-dir", str(tmp_path / "spool")]
-    assert cli.main(flush) == cli.UNREACHABLE_STATUS  # storage still refuses
+    assert cli.main(flush) == outcome.UNREACHABLE  # storage still refuses
     assert capsys.readouterr().err.splitlines() == [
-        f"error: 12 record(s) still wait in the spool {spool_dir}: "
+        f"error: 12 records still waiting in the spool {spool_dir}: "
         f"ARCHIVE_URI='s3://{bucket}/news': cannot connect to the S3 endpoint (EndpointConnectionError)"
     ]
     assert [p for p in spooled(tmp_path / "spool") if p.parent.name != "objects"] == waiting
 
     proxy.set_mode(PASS)
-    assert cli.main(flush) == cli.OK
+    assert cli.main(flush) == outcome.OK
     assert capsys.readouterr().err.splitlines() == [
-        "delivered 12 record(s) (new 12, changed 0, unchanged 0) "
-        f"and 1 run manifest(s) from {spool_dir} to s3://{bucket}/news"
+        "delivered 12 records (new 12, changed 0, unchanged 0) "
+        f"and 1 run manifest from {spool_dir} to s3://{bucket}/news"
     ]
     objects = s3_server.objects(bucket)
     check_archive(objects, urls, record_validator)
     assert manifest_of(objects)["counts"]["still_spooled"] == 12  # as the run ended
     assert spooled(tmp_path / "spool") == []
-    assert cli.main(flush) == cli.OK
+    assert cli.main(flush) == outcome.OK
     assert capsys.readouterr().err.splitlines() == [
-        f"nothing to deliver: no records wait in {spool_dir} for s3://{bucket}/news"
+        f"nothing to deliver: no records waiting in {spool_dir} for s3://{bucket}/news"
     ]
 
 

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
+from crawler import outcome
+from crawler.config import project_settings
 from crawler.demo.server import LocalSite
-from crawler.manifest import manifest_key
-from crawler.network_policy import is_public
+from crawler.middlewares.network_policy import is_public
 from pipelines import cli
 from pipelines.archive import ArchivePipeline
-from pipelines.keys import record_key
+from pipelines.keys import manifest_key, record_key
 from pipelines.spool import Spool
 from pipelines.stores import LocalStore
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record, read_local_records, run_crawl
@@ -126,15 +126,15 @@ def test_credentials_never_appear_in_output_logs_records_manifests_or_errors(
             str(tmp_path / "spool"),
             "--debug",
         ]
-        assert cli.main(flush) == cli.UNREACHABLE_STATUS
+        assert cli.main(flush) == outcome.UNREACHABLE
         proxy.set_mode(PASS)
-        assert cli.main(flush) == cli.OK
+        assert cli.main(flush) == outcome.OK
         second = run_crawl(*arguments, env=credentials)
         assert second.returncode == 0, second.stderr[-3000:]
         for command in (["ls"], ["stats"], ["get", urls[0]], ["ls", "--debug"]):
-            assert cli.main(["--archive", f"s3://{bucket}/news", *command]) == cli.OK
+            assert cli.main(["--archive", f"s3://{bucket}/news", *command]) == outcome.OK
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # refused: an error message
-    assert cli.main(["--archive", f"s3://{bucket}/news", "--debug", "ls"]) == cli.UNREACHABLE_STATUS
+    assert cli.main(["--archive", f"s3://{bucket}/news", "--debug", "ls"]) == outcome.UNREACHABLE
     captured = capsys.readouterr()
     stored = b"".join(s3_server.objects(bucket).values()).decode("utf-8")
     everything = "\n".join(
@@ -236,7 +236,7 @@ def test_url_deny_private_networks_refuses_a_name_that_rebinds_to_loopback_at_do
     assert site.hits["/rebind/secret.html"] == 0
     [skipped_line] = [line for line in result.stderr.splitlines() if ": private_network (" in line]
     assert skipped_line.endswith(
-        f"[crawler.network_policy] INFO: Skipped {secret}: private_network "
+        f"[crawler.middlewares.network_policy] INFO: Skipped {secret}: private_network "
         "(localhost resolves to 127.0.0.1 at download time)"
     )
     assert "ERROR" not in result.stderr  # not retried and reported as a DNS failure
@@ -256,7 +256,7 @@ def test_url_deny_private_networks_needs_the_public_address_resolver(
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
         "error: TWISTED_DNS_RESOLVER='scrapy.resolver.CachingThreadedResolver': URL_DENY_PRIVATE_NETWORKS "
-        "needs crawler.network_policy.PublicAddressResolver (or a subclass)"
+        "needs crawler.middlewares.network_policy.PublicAddressResolver (or a subclass)"
     )
     assert site.hits["/rebind/never.html"] == 0
 
@@ -295,11 +295,13 @@ def test_polite_defaults(site: LocalSite, tmp_path: Path, crawl_settings: list[s
 
 def test_settings_are_validated_where_they_are_read() -> None:
     from crawler.errors import SettingError
-    from pipelines.stores import s3_client
+    from pipelines.s3 import s3_client
 
     with pytest.raises(SettingError, match=r"^ARCHIVE_STORE_READ_TIMEOUT='soon': must be a positive number"):
-        s3_client(Settings({"ARCHIVE_STORE_READ_TIMEOUT": "soon"}))
-    client = s3_client(Settings({"ARCHIVE_STORE_CONNECT_TIMEOUT": "2.5", "ARCHIVE_STORE_READ_TIMEOUT": "7"}))
+        s3_client(project_settings({"ARCHIVE_STORE_READ_TIMEOUT": "soon"}))
+    client = s3_client(
+        project_settings({"ARCHIVE_STORE_CONNECT_TIMEOUT": "2.5", "ARCHIVE_STORE_READ_TIMEOUT": "7"})
+    )
     assert (client.meta.config.connect_timeout, client.meta.config.read_timeout) == (2.5, 7.0)
     assert client.meta.config.retries["total_max_attempts"] == 5
     assert json.dumps(client.meta.config.retries)  # plain values only

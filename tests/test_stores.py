@@ -2,21 +2,24 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy.settings import Settings
 
-from crawler.errors import SettingError, StorageError, StorageUnavailable
-from pipelines.stores import LocalStore, S3Store, open_store
+from crawler.config import project_settings
+from crawler.errors import Conflict, SettingError, StorageError, StorageUnavailable
+from pipelines.s3 import S3Store
+from pipelines.stores import LocalStore, open_store
 from tests.conftest import S3_CREDENTIALS, S3Server
 
 KEY = "records/date=2026-11-25/domain=news.example.com/0123456789abcdef0123456789abcdef-0011223344556677.json"
 
 
 def s3_settings(s3_server: S3Server, **extra: str) -> Settings:
-    return Settings(
+    return project_settings(
         {
             "AWS_ENDPOINT_URL": s3_server.endpoint,
             "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
@@ -34,6 +37,38 @@ def test_local_store_writes_whole_files_and_leaves_no_temporary(tmp_path: Path) 
     store.put(KEY, b'{"a": 1}\n')
     assert (tmp_path / "archive" / KEY).read_bytes() == b'{"a": 1}\n'
     assert [p.name for p in (tmp_path / "archive").rglob("*") if p.is_file()] == [Path(KEY).name]
+
+
+def _increment(root: str, times: int) -> None:
+    """Add 1 to the counter at KEY ``times`` times, by compare-and-swap, retrying lost races."""
+    store = LocalStore(root)
+    for _ in range(times):
+        while True:
+            found = store.read(KEY)
+            assert found is not None
+            try:
+                store.put_if(KEY, b"%d\n" % (int(found[0]) + 1), found[1])
+                break
+            except Conflict:
+                continue
+
+
+def test_local_compare_and_swap_loses_no_update_between_processes_and_leaves_no_lock_file(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "archive"
+    store = LocalStore(root)
+    store.put_if(KEY, b"0\n", None)
+    context = multiprocessing.get_context("fork")
+    writers = [context.Process(target=_increment, args=(str(root), 50)) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+    assert [writer.exitcode for writer in writers] == [0, 0, 0, 0]
+    assert (root / KEY).read_bytes() == b"200\n"
+    # The lock is taken on the object itself: no file per object beside the archive's own.
+    assert [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()] == [KEY]
 
 
 @pytest.mark.parametrize("key", ["../escape.json", "records/../../escape.json", "/etc/escape.json"])
@@ -57,7 +92,7 @@ def test_local_store_reports_an_archive_it_cannot_create(tmp_path: Path) -> None
     [("./archive", LocalStore), ("/tmp/archive", LocalStore), ("file:///tmp/archive", LocalStore)],
 )
 def test_open_store_understands_paths_and_file_uris(uri: str, kind: type) -> None:
-    assert isinstance(open_store(uri, Settings()), kind)
+    assert isinstance(open_store(uri, project_settings()), kind)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +106,7 @@ def test_open_store_understands_paths_and_file_uris(uri: str, kind: type) -> Non
 )
 def test_open_store_rejects_bad_uris(uri: str, message: str) -> None:
     with pytest.raises(SettingError) as caught:
-        open_store(uri, Settings())
+        open_store(uri, project_settings())
     assert str(caught.value) == message
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import uuid
@@ -12,9 +13,12 @@ from pathlib import Path
 
 import psutil
 import pytest
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
 
 from crawler.demo.server import LocalSite
 from crawler.extraction import Article, ExtractOptions, Rejection, extract
+from crawler.stats import count_skip
 from crawler.workers import ExtractionPool
 from tests.conftest import run_crawl
 from tests.test_crawl import ARTICLES
@@ -24,14 +28,23 @@ FETCHED_AT = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
 OPTIONS = ExtractOptions()
 
 
+class BuggyHeaders(dict[str, str]):
+    """Headers whose reading fails: a bug inside extraction, whatever the page."""
+
+    def get(self, key: str, default: object = None) -> str:  # type: ignore[override]
+        raise RuntimeError(f"cannot read {key}")
+
+
 def sabotaged_extract(
     body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
 ) -> Article | Rejection:
-    """The real extraction, except on pages whose URL asks a worker to die or to hang."""
+    """The real extraction, except on pages whose URL asks a worker to die, to hang, or to meet a bug."""
     if url.endswith("/crash"):
         os._exit(70)
     if url.endswith("/hang"):
         time.sleep(3600)  # the pool must kill this worker at its time limit
+    if url.endswith("/bug"):
+        headers = BuggyHeaders(headers)
     return extract(body, url, headers, fetched_at, options)
 
 
@@ -54,6 +67,32 @@ def test_a_page_is_extracted_in_a_worker_exactly_as_in_the_crawler(pool: Extract
     in_worker = pool.outcome(future)
     assert isinstance(in_worker, Article)
     assert in_worker == extract(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
+
+
+def test_an_extraction_bug_in_a_worker_comes_back_with_its_exception_and_traceback(
+    pool: ExtractionPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    body, _ = _article_page()
+    url = "https://news.example.com/sabotage/bug"
+    future = pool.submit(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
+    wait([future])
+    result = pool.outcome(future)
+    assert isinstance(result, Rejection)
+    assert (result.reason, result.detail) == ("extraction_error", "RuntimeError: cannot read content-type")
+    assert result.traceback is not None
+    assert result.traceback.startswith("Traceback (most recent call last):")
+    assert result.traceback.rstrip().endswith("RuntimeError: cannot read content-type")
+    # The crawl's log (not the worker's, which has none) gets it once, at WARNING, with the URL.
+    stats = StatsCollector(get_crawler())
+    log = logging.getLogger("crawler.spiders.base")
+    with caplog.at_level(logging.INFO, logger=log.name):
+        count_skip(stats, log, url, result.reason, result.detail, result.traceback)
+    [logged] = caplog.records
+    assert logged.levelname == "WARNING"
+    assert logged.getMessage().startswith(
+        f"Skipped {url}: extraction_error (RuntimeError: cannot read content-type)\nTraceback"
+    )
+    assert stats.get_value("archive/skipped/extraction_error") == 1
 
 
 def test_a_crashing_or_hanging_worker_costs_its_page_only(pool: ExtractionPool) -> None:

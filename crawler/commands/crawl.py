@@ -1,9 +1,10 @@
 """``scrapy crawl`` with one-line errors for bad input and an exit status from the crawl's stats.
 
 Scrapy's own command prints a traceback for a bad spider argument and exits 0 whatever happened to
-the items. This one reports a ConfigError (bad argument, bad setting, unusable archive) as a single
-line and exit status 2 before any request, and otherwise exits with ``crawler.outcome.exit_status``
-(or, for the seed of a crawl on the shared frontier, the whole crawl's).
+the items. This one reports an error raised before the crawl starts (a bad argument or setting, an
+archive that cannot be used) as a single line with its exit status (crawler.outcome) before any
+request, and otherwise exits with the status the run's manifest decided (the whole crawl's, for the
+seed of a crawl on the shared frontier).
 """
 
 from __future__ import annotations
@@ -20,40 +21,40 @@ from twisted.python.failure import Failure
 
 from crawler import outcome
 from crawler import stats as names
-from crawler.errors import ConfigError
+from crawler.errors import ArchiverError
 
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
-        return "Run a spider; exit status 0 ok, 1 crawl failed, 2 bad input, 3 records not delivered"
+        return "Run a spider; exit status 0 ok, 1 crawl failed, 2 bad input, 3 records not delivered, ..."
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process is not None
         crawler = self._create_crawler(args[0])
-        self.config_error: ConfigError | None = None
+        self.start_error: ArchiverError | None = None
         running = self.crawler_process.crawl(crawler, **opts.spargs)
         if isinstance(running, Deferred):
-            running.addErrback(self._keep_config_error)
+            running.addErrback(self._keep_start_error)
         elif isinstance(running, asyncio.Task):
             running.add_done_callback(self._task_done)
         self.crawler_process.start()
-        if self.config_error is not None:
-            print(f"error: {self.config_error}", file=sys.stderr)
-            self.exitcode = outcome.BAD_INPUT
+        if self.start_error is not None:
+            print(f"error: {self.start_error}", file=sys.stderr)
+            self.exitcode = outcome.status_of(self.start_error)
         elif self.crawler_process.bootstrap_failed or crawler.stats is None:
             self.exitcode = outcome.CRAWL_FAILED
         else:
             stats = crawler.stats.get_stats()
             print(outcome.format_summary(stats))
-            own = outcome.exit_status(stats, crawler.settings.getint("ARCHIVE_MIN_RECORDS"))
-            # The seed of a crawl on the shared frontier answers for every process (crawler.roster).
-            self.exitcode = stats.get(names.CRAWL_EXIT_STATUS, own)
+            # Decided once, by the manifest extension when the spider closed; a crawl that never got
+            # that far failed.
+            self.exitcode = stats.get(names.EXIT_STATUS, outcome.CRAWL_FAILED)
 
-    def _keep_config_error(self, failure: Failure) -> Any:
-        if isinstance(failure.value, ConfigError):
-            self.config_error = failure.value
+    def _keep_start_error(self, failure: Failure) -> Any:
+        if isinstance(failure.value, ArchiverError):
+            self.start_error = failure.value
             return None
         return failure
 
@@ -61,7 +62,7 @@ class Command(ScrapyCrawlCommand):
         if task.cancelled():
             return
         error = task.exception()  # retrieving it keeps asyncio from printing it again
-        if isinstance(error, ConfigError):
-            self.config_error = error
+        if isinstance(error, ArchiverError):
+            self.start_error = error
         elif error is not None:
             print(f"error: the crawl could not start: {type(error).__name__}: {error}", file=sys.stderr)

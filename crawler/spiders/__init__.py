@@ -1,1 +1,3 @@
-"""The project's spiders. ``article`` archives given URLs; later spiders discover them."""
+"""The project's spiders: ``article`` archives given URLs; ``feed``, ``sitemap`` and ``site`` discover
+them (``discovery.py`` is what the feed and sitemap spiders share, ``sources.py`` the parsers of feeds,
+sitemaps and robots.txt they use). All archive through ``base.ArchiveSpider``."""

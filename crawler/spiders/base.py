@@ -11,18 +11,19 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import dates
+from crawler import config
 from crawler import stats as names
-from crawler.errors import SettingError
-from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection
-from crawler.incremental import ARTICLE
-from crawler.record import ArticleRecord, HttpInfo, content_sha256, now_utc, utc_iso
-from crawler.urls import canonicalize, domain_of, parse_url_arguments, record_id
+from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, dates
+from crawler.middlewares.incremental import ARTICLE
+from crawler.record import ArticleRecord, HttpInfo, content_sha256, now_utc, parse_utc, utc_iso
+from crawler.spiders.sources import listing_date
+from crawler.urls import domain_of, parse_url_arguments, record_id
 from crawler.workers import ExtractionPool
 
 logger = logging.getLogger(__name__)
@@ -36,10 +37,6 @@ class Listing:
     url: str
     title: str | None = None
     published: str | None = None  # raw, as the feed or sitemap wrote it
-
-
-def _instant(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def new_job_id(job_name: str) -> str:
@@ -65,18 +62,15 @@ class ArchiveSpider(scrapy.Spider):
         self.start_urls = parse_url_arguments(url, urls)
 
     @classmethod
-    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArchiveSpider:
         spider: ArchiveSpider = super().from_crawler(crawler, *args, **kwargs)
         # The run's arguments, for its manifest (Scrapyd adds private ones starting with "_").
         spider.arguments = {k: str(v) for k, v in kwargs.items() if not k.startswith("_")}
         settings = crawler.settings
-        min_chars = settings.getint("EXTRACT_MIN_CHARS")
-        max_bytes = settings.getint("EXTRACT_MAX_BYTES")
-        if min_chars < 0:
-            raise SettingError(f"EXTRACT_MIN_CHARS={min_chars}: must not be negative")
-        if max_bytes < 1:
-            raise SettingError(f"EXTRACT_MAX_BYTES={max_bytes}: must be positive")
-        spider.extract_options = ExtractOptions(min_chars=min_chars, max_bytes=max_bytes)
+        spider.extract_options = ExtractOptions(
+            min_chars=config.integer(settings, "EXTRACT_MIN_CHARS", minimum=0),
+            max_bytes=config.integer(settings, "EXTRACT_MAX_BYTES", minimum=1),
+        )
         spider.extraction = ExtractionPool.from_crawler(crawler)
         # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
         spider.job_id = (
@@ -104,9 +98,9 @@ class ArchiveSpider(scrapy.Spider):
         meta = {ARTICLE: True, "listing": listing}
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
-    def skip(self, url: str, reason: str, detail: str) -> None:
+    def skip(self, url: str, reason: str, detail: str, traceback: str | None = None) -> None:
         """Count a page that is not archived and say why, once."""
-        names.count_skip(self.crawler.stats, logger, url, reason, detail)
+        names.count_skip(self.crawler.stats, logger, url, reason, detail, traceback)
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()
@@ -114,25 +108,22 @@ class ArchiveSpider(scrapy.Spider):
             key.decode("latin-1").lower(): value.decode("latin-1")
             for key, value in ((k, response.headers.get(k) or b"") for k in response.headers)
         }
-        if not isinstance(response, TextResponse) and "content-type" in headers:
-            self.skip(response.url, "not_html", f"content type {headers['content-type']}")
-            return
+        # Whether the page is HTML at all is extraction's decision (crawler.extraction.decode.screen).
         result = await self.extraction.extract(
             response.body, response.url, headers, fetched_at, self.extract_options
         )
         if isinstance(result, Rejection):
-            self.skip(response.url, result.reason, result.detail)
+            self.skip(response.url, result.reason, result.detail, result.traceback)
             return
         listing = response.meta.get("listing")
         if listing is not None:
             result = self._with_listing(result, listing, fetched_at)
-        canonical = result.canonical_url or response.url
         requested = (response.meta.get("redirect_urls") or [response.url])[0]
         yield ArticleRecord(
-            id=record_id(canonical),
+            id=record_id(result.canonical_url),
             url=response.url,
             requested_url=requested,
-            canonical_url=canonicalize(canonical),
+            canonical_url=result.canonical_url,
             domain=domain_of(response.url),
             title=result.title,
             text=result.text,
@@ -164,15 +155,13 @@ class ArchiveSpider(scrapy.Spider):
 
     def _with_listing(self, article: Article, listing: Listing, fetched_at: datetime) -> Article:
         """Fill what the page lacks from its feed or sitemap entry, and check what both give."""
-        published = None
-        if listing.published:
-            parsed = dates.parse_date(listing.published, listing.source)
-            published = dates.choose([parsed], fetched_at, None) if parsed else None
+        parsed = listing_date(listing.published, listing.source)
+        published = dates.choose([parsed], fetched_at, None) if parsed else None
         if article.published is None and published is not None:
             sources = {**article.sources, "published_at": listing.source}
             article = replace(article, published=published, sources=sources)
         elif published and published.utc and article.published and article.published.utc:
-            gap = abs(_instant(published.utc) - _instant(article.published.utc))
+            gap = abs(parse_utc(published.utc) - parse_utc(article.published.utc))
             if gap > timedelta(days=1):
                 assert self.crawler.stats is not None
                 self.crawler.stats.inc_value(names.CROSSCHECK_MISMATCH)

@@ -12,8 +12,8 @@ from twisted.python.failure import Failure
 
 from crawler import stats as names
 from crawler.errors import BrokenSource
-from crawler.sources import Entry
 from crawler.spiders.base import ArchiveSpider, Listing
+from crawler.spiders.sources import Entry
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.errors import BrokenSource
-from crawler.sources import parse_feed
 from crawler.spiders.discovery import SourceSpider
+from crawler.spiders.sources import parse_feed
 
 
 class FeedSpider(SourceSpider):

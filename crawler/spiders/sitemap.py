@@ -16,13 +16,13 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 from scrapy.http import Response
 
+from crawler import config
 from crawler import stats as names
-from crawler.dates import parse_date
 from crawler.durations import parse_since
 from crawler.errors import ArgumentError, BrokenSource
 from crawler.record import now_utc
-from crawler.sources import Entry, decompress, parse_sitemap, sitemaps_in_robots
 from crawler.spiders.discovery import SourceSpider
+from crawler.spiders.sources import Entry, decompress, listing_date, parse_sitemap, sitemaps_in_robots
 
 MAX_INDEX_DEPTH = 5  # sitemap indexes that point to indexes that point to ...
 
@@ -55,7 +55,7 @@ class SitemapSpider(SourceSpider):
             for url in found:
                 yield self._sitemap_request(url, depth)
             return
-        max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        max_size = config.integer(self.crawler.settings, "DOWNLOAD_MAXSIZE", minimum=0)
         try:
             body = decompress(response.body, response.url, max_size)
             parsed = parse_sitemap(body, response.url)
@@ -84,9 +84,9 @@ class SitemapSpider(SourceSpider):
 
     def _recent(self, entry: Entry) -> bool:
         """False for entries dated before ``since``; entries without a date are kept."""
-        if self.since is None or not entry.published:
+        if self.since is None:
             return True
-        parsed = parse_date(entry.published, "sitemap", dayfirst=False)
+        parsed = listing_date(entry.published, "sitemap")
         if parsed is None:
             return True
         moment = parsed.moment if parsed.moment.tzinfo else parsed.moment.replace(tzinfo=timezone.utc)

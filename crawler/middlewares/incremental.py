@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
+from datetime import timedelta
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from crawler import config
 from crawler import stats as names
-from crawler.durations import duration_setting
 from crawler.errors import StorageError
 from crawler.record import now_utc, utc_iso
+from crawler.stats import Stats
 from pipelines.state import ArchiveState, UrlState, is_fresh
 from pipelines.stores import crawl_store
 
@@ -34,14 +36,14 @@ _STATE = "archive_url_state"
 
 
 class IncrementalMiddleware:
-    def __init__(self, state: ArchiveState, stats: Any, refresh_after: Any) -> None:
+    def __init__(self, state: ArchiveState, stats: Stats, refresh_after: timedelta) -> None:
         self.state = state
         self.stats = stats
         self.refresh_after = refresh_after
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
-        refresh_after = duration_setting(crawler.settings, "ARCHIVE_REFRESH_AFTER")
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        refresh_after = config.duration(crawler.settings, "ARCHIVE_REFRESH_AFTER")
         return cls(ArchiveState(crawl_store(crawler)), crawler.stats, refresh_after)
 
     async def process_request(self, request: Request) -> None:

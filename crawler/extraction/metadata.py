@@ -14,7 +14,7 @@ from typing import Any
 
 from trafilatura.utils import load_html
 
-from crawler import nesting
+from crawler.extraction import nesting
 
 ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
@@ -227,7 +227,7 @@ def parse_html(markup: str) -> Any:
     metadata readers and the body extraction share one tree; None when there is no document.
 
     A page nested deeper than the parser goes, which it would cut short, is parsed again flattened
-    (crawler.nesting)."""
+    (crawler.extraction.nesting)."""
     tree = load_html(markup)
     if tree is not None and nesting.cut_by_parser(tree):
         tree = load_html(nesting.flatten(markup))

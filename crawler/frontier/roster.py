@@ -1,5 +1,5 @@
 """Who works a crawl on the shared frontier, and how each process ended, so that the seed's exit
-status and the crawl's manifest cover every process (crawler.frontier).
+status and the crawl's manifest cover every process.
 
     newsarchive:frontier:NAME:roster    sorted set   worker -> its last beat, or, once it closes, the
                                                      time by which it will have reported
@@ -7,7 +7,7 @@ status and the crawl's manifest cover every process (crawler.frontier).
 
 Every process is on the roster while it runs (the frontier's beat, about once a second). When it
 closes it writes its own manifest, then reports here and leaves the roster. The seed then waits
-until no other process is on the roster and writes the crawl's manifest (crawler.manifest). A
+until no other process is on the roster and writes the crawl's manifest (crawler.frontier.crawl_manifest). A
 process that stopped beating during the crawl without reporting (killed, or its machine lost) is
 *lost*: what it had in flight is fetched by the next run, and the crawl's exit status is 1.
 """
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
 
-from crawler.frontier import Frontier, FrontierOptions
+from crawler.frontier.core import Frontier
 
 # A process that has not beaten for this long (or twice FRONTIER_IDLE_CLOSE, if longer) is gone.
 SILENT_AFTER = timedelta(seconds=10)
@@ -56,12 +56,6 @@ class Roster:
         self.frontier = frontier
         self.server = frontier.server
         self.silent_after = silent_after.total_seconds()
-
-    @classmethod
-    def from_crawler(cls, crawler: Any) -> Roster:
-        options = FrontierOptions.from_crawler(crawler)
-        frontier = Frontier(options.server, options.name, options.refresh_after)
-        return cls(frontier, max(SILENT_AFTER, 2 * options.idle))
 
     def _now(self) -> float:
         seconds, microseconds = self.server.time()  # Redis's clock, as the beats use

@@ -18,6 +18,7 @@ from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.errors import BrokenSource
+from crawler.extraction.dates import ParsedDate, parse_date
 from crawler.urls import is_http_url
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -28,6 +29,15 @@ class Entry:
     url: str
     title: str | None = None
     published: str | None = None  # raw, as written in the source
+
+
+def listing_date(raw: str | None, source: str) -> ParsedDate | None:
+    """The date a feed or sitemap entry gives, parsed one way wherever it is used.
+
+    Sitemaps write W3C datetimes and feeds RFC 822 dates, neither ambiguous; a numeric day and month
+    ("03/04/2024", seen in broken feeds) is read month first, as in the US-born formats both come from.
+    """
+    return parse_date(raw, source, dayfirst=False) if raw else None
 
 
 @dataclass(frozen=True)

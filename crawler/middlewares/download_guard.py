@@ -24,15 +24,17 @@ from __future__ import annotations
 
 import logging
 import zlib
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.urllength import UrlLengthMiddleware
 
+from crawler import config
 from crawler import stats as names
+from crawler.stats import Stats
 
 logger = logging.getLogger(__name__)
 
@@ -71,20 +73,20 @@ def inflated_size_exceeds(body: bytes, encodings: list[str], limit: int) -> bool
 
 
 class DownloadGuardMiddleware:
-    def __init__(self, stats: Any, max_size: int, max_redirects: int, max_url_length: int = 0) -> None:
+    def __init__(self, stats: Stats, max_size: int, max_redirects: int, max_url_length: int = 0) -> None:
         self.stats = stats
         self.max_size = max_size
         self.max_redirects = max_redirects
         self.max_url_length = max_url_length  # 0: no limit, as for Scrapy
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> DownloadGuardMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> DownloadGuardMiddleware:
         settings = crawler.settings
         return cls(
             crawler.stats,
-            settings.getint("DOWNLOAD_MAXSIZE"),
-            settings.getint("REDIRECT_MAX_TIMES"),
-            settings.getint("URLLENGTH_LIMIT"),
+            config.integer(settings, "DOWNLOAD_MAXSIZE", minimum=0),
+            config.integer(settings, "REDIRECT_MAX_TIMES", minimum=0),
+            config.integer(settings, "URLLENGTH_LIMIT", minimum=0),
         )
 
     def _skip(self, request: Request, reason: str, detail: str) -> IgnoreRequest:

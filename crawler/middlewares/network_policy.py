@@ -29,17 +29,20 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import CannotResolveHostError, NotConfigured
 from scrapy.resolver import CachingThreadedResolver
-from scrapy.settings import SETTINGS_PRIORITIES
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 from twisted.internet.threads import deferToThread
 
+from crawler import config
 from crawler import stats as names
 from crawler.errors import SettingError
+from crawler.stats import Stats
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +89,9 @@ class PublicAddressResolver(CachingThreadedResolver):
         self.refused: dict[str, str] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Any, reactor: Any) -> PublicAddressResolver:
+    def from_crawler(cls, crawler: Crawler, reactor: Any) -> PublicAddressResolver:
         resolver = super().from_crawler(crawler, reactor)  # Scrapy's cache and timeout settings
-        resolver.deny = crawler.settings.getbool("URL_DENY_PRIVATE_NETWORKS")
+        resolver.deny = config.boolean(crawler.settings, "URL_DENY_PRIVATE_NETWORKS")
         # An allowed "name:port" allows the name here; the middleware checks the port.
         allow = _allowed(crawler.settings.getlist("URL_PRIVATE_NETWORKS_ALLOW"))
         resolver.allow = {entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry for entry in allow}
@@ -109,7 +112,7 @@ class PublicAddressResolver(CachingThreadedResolver):
         raise DNSLookupError(f"{name} resolves to {address}, not a public address")
 
 
-def installed_resolver(settings: Any) -> str:
+def installed_resolver(settings: BaseSettings) -> str:
     """The setting naming the resolver Scrapy's crawler process installs: TWISTED_DNS_RESOLVER, or
     the deprecated DNS_RESOLVER when that is set at a priority at least as high."""
     dns = settings.getpriority("DNS_RESOLVER") or 0
@@ -120,22 +123,22 @@ def installed_resolver(settings: Any) -> str:
 
 class PrivateNetworkMiddleware:
     def __init__(
-        self, stats: Any, allow: Iterable[str] = (), resolver: Callable[[str, int], list[str]] = resolve
+        self, stats: Stats, allow: Iterable[str] = (), resolver: Callable[[str, int], list[str]] = resolve
     ) -> None:
         self.stats = stats
         self.allow = _allowed(allow)
         self.resolver = resolver
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> PrivateNetworkMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> PrivateNetworkMiddleware:
         settings = crawler.settings
-        if not settings.getbool("URL_DENY_PRIVATE_NETWORKS"):
-            raise NotConfigured("URL_DENY_PRIVATE_NETWORKS is off")
+        if not config.boolean(settings, "URL_DENY_PRIVATE_NETWORKS"):
+            raise NotConfigured  # no message: Scrapy would log a WARNING for a feature merely off
         setting = installed_resolver(settings)
         if not issubclass(load_object(settings.get(setting)), PublicAddressResolver):
             raise SettingError(
                 f"{setting}={settings.get(setting)!r}: URL_DENY_PRIVATE_NETWORKS needs "
-                "crawler.network_policy.PublicAddressResolver (or a subclass)"
+                "crawler.middlewares.network_policy.PublicAddressResolver (or a subclass)"
             )
         return cls(crawler.stats, settings.getlist("URL_PRIVATE_NETWORKS_ALLOW"))
 
@@ -168,13 +171,13 @@ class RefusedAddressMiddleware:
     as a DNS error and logs it as one.
     """
 
-    def __init__(self, stats: Any) -> None:
+    def __init__(self, stats: Stats) -> None:
         self.stats = stats
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> RefusedAddressMiddleware:
-        if not crawler.settings.getbool("URL_DENY_PRIVATE_NETWORKS"):
-            raise NotConfigured("URL_DENY_PRIVATE_NETWORKS is off")
+    def from_crawler(cls, crawler: Crawler) -> RefusedAddressMiddleware:
+        if not config.boolean(crawler.settings, "URL_DENY_PRIVATE_NETWORKS"):
+            raise NotConfigured  # no message: Scrapy would log a WARNING for a feature merely off
         return cls(crawler.stats)
 
     def process_exception(self, request: Request, exception: Exception) -> None:

@@ -1,0 +1,253 @@
+"""The record's metadata fields from what the page declares: title, authors, dates, site name,
+language, tags, image, canonical URL; each with the source it came from, in a fixed order of precedence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from crawler.extraction import dates
+from crawler.extraction.bylines import Byline, parse_bylines
+from crawler.extraction.metadata import PageMetadata, meta_date_names
+from crawler.record import PageDate
+from crawler.urls import canonicalize, is_http_url, same_site
+
+_SEPARATOR = r"(?:[|\-–—:·•»]|::)"
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—·•»]|::)\s+")  # no colon: headlines use it
+# Longer "titles" (a hostile page's 1 MB <title>) are not headlines: never stored as one.
+MAX_TITLE_CHARS = 1000
+
+
+def strings(values: Iterable[Any]) -> list[str]:
+    found: list[str] = []
+    for value in values:
+        if isinstance(value, str):
+            found.append(value)
+        elif isinstance(value, dict):
+            name = value.get("name") or value.get("@value") or value.get("url") or value.get("@id")
+            if isinstance(name, str):
+                found.append(name)
+        elif isinstance(value, list):
+            found.extend(strings(value))
+    return found
+
+
+def first_text(*values: str | None) -> str | None:
+    for value in values:
+        if value and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def site_name(page: PageMetadata) -> str | None:
+    publishers = [p.get("name") for p in page.article_values("publisher") if isinstance(p, dict)]
+    return first_text(
+        page.first("og:site_name"),
+        *(p for p in publishers if isinstance(p, str)),
+        page.first("application-name"),
+        _title_remainder(page),
+    )
+
+
+def _title_remainder(page: PageMetadata) -> str | None:
+    """In '<title>Headline | Site</title>', the part that is not the page's headline is the site."""
+    if not page.title_tag or not page.headings:
+        return None
+    parts = [p.strip() for p in re.split(rf"\s*{_SEPARATOR}\s+", page.title_tag) if p.strip()]
+    headline = page.headings[0].casefold()
+    rest = [p for p in parts if p.casefold() != headline]
+    return rest[-1] if len(parts) >= 2 and len(rest) == len(parts) - 1 else None
+
+
+def strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
+    """'Headline | Site' or 'Site: Headline' -> 'Headline'. With no known site name, a shorter last part
+    after a separator is taken for the site; a colon alone never splits, headlines use it too."""
+    title = " ".join(title.split())
+    for name in (n for n in site_names if n):
+        site = re.escape(name)
+        for pattern in (rf"^{site}\s*{_SEPARATOR}\s*", rf"\s*{_SEPARATOR}\s*{site}$"):
+            stripped = re.sub(pattern, "", title, flags=re.IGNORECASE)
+            if stripped != title and stripped:
+                return stripped.strip()
+    separators = list(_TITLE_SEPARATORS.finditer(title))
+    if separators and len(title) - separators[-1].end() < separators[-1].start():
+        return title[: separators[-1].start()].strip()
+    return title
+
+
+def _fits(value: str | None) -> str | None:
+    return value if value is not None and len(value) <= MAX_TITLE_CHARS else None
+
+
+def title(page: PageMetadata, site: str | None) -> tuple[str | None, str]:
+    """The headline: an ``h1`` (else ``h2``) that the page's declared titles contain, else the JSON-LD
+    headline, else og:title or ``<title>`` without the site name."""
+    headlines = [h for h in strings(page.article_values("headline")) if _fits(h)]
+    og_title, title_tag = _fits(page.first("og:title", "twitter:title")), _fits(page.title_tag)
+    declared = [t for t in (og_title, title_tag, *headlines) if t]
+    folded = " ".join(declared).casefold()
+    site_folded = (site or "").casefold()
+    for source, headings in (("h1", page.headings), ("h2", page.subheadings)):
+        for heading in filter(_fits, headings):
+            if heading.casefold() in folded and heading.casefold() != site_folded:
+                return heading, source
+    if headlines:
+        return " ".join(headlines[0].split()), "json-ld"
+    for source, value in (("og:title", og_title), ("title", title_tag)):
+        if value:
+            return strip_site_name(value, [site]), source
+    for heading in filter(_fits, page.headings):
+        if heading.casefold() != site_folded:
+            return heading, "h1"
+    return None, "none"
+
+
+def authors(page: PageMetadata, site: str | None) -> tuple[Byline, str]:
+    """Persons and agencies from the first source that names a person: JSON-LD, meta, then the
+    visible bylines; the site's own name is never an author."""
+    sites = [site] if site else []
+    agencies: list[str] = []
+    candidates: list[tuple[str, list[str]]] = []
+    for author in page.article_values("author"):
+        values = author if isinstance(author, list) else [author]
+        for value in values:
+            if isinstance(value, dict) and "organization" in str(value.get("@type", "")).lower():
+                agencies.extend(strings([value]))
+        people = [
+            v
+            for v in values
+            if not (isinstance(v, dict) and "organization" in str(v.get("@type", "")).lower())
+        ]
+        candidates.append(("json-ld", strings(people)))
+    meta_author = page.first("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+    if meta_author:
+        candidates.append(("meta", [meta_author]))
+    candidates.extend((source, [raw]) for source, raw in page.bylines)
+    for source, values in candidates:
+        byline = parse_bylines(values, site_names=sites)
+        agencies.extend(a for a in byline.agencies if a not in agencies)
+        if byline.authors:
+            return Byline(byline.authors, _unique(agencies, sites)), source
+    return Byline([], _unique(agencies, sites)), "none"
+
+
+def _unique(values: list[str], drop: list[str]) -> list[str]:
+    dropped = {d.casefold() for d in drop}
+    return [v for i, v in enumerate(values) if v not in values[:i] and v.casefold() not in dropped]
+
+
+def _dayfirst(page: PageMetadata) -> bool:
+    return not (page.lang or "").lower().startswith("en-us")
+
+
+def page_dates(page: PageMetadata, fetched_at: datetime) -> tuple[PageDate | None, PageDate | None]:
+    """The publication and modification dates, each the first plausible candidate in precedence order:
+    JSON-LD, meta tags, itemprop, ``<time>``, then the visible dateline."""
+    dayfirst = _dayfirst(page)
+
+    def parsed(pairs: Iterable[tuple[str, str]]) -> list[dates.ParsedDate]:
+        found = []
+        for source, raw in pairs:
+            candidate = dates.parse_date(raw, source, dayfirst=dayfirst) if isinstance(raw, str) else None
+            if candidate:
+                found.append(candidate)
+        return found
+
+    visible_published: list[dates.ParsedDate] = []
+    visible_modified: list[dates.ParsedDate] = []
+    for line in page.datelines:
+        published_part, modified_part = dates.split_dateline(line)
+        found = dates.parse_date(published_part, "dateline", dayfirst=dayfirst)
+        if found:
+            visible_published.append(found)
+        if modified_part:
+            update = dates.complete_with(found, modified_part, "dateline:updated", dayfirst)
+            if update:
+                visible_modified.append(update)
+    published = (
+        parsed(
+            [("json-ld", v) for v in page.article_values("datePublished")]
+            + [("json-ld:dateCreated", v) for v in page.article_values("dateCreated")]
+            + [
+                (f"meta:{n}", v)
+                for n in ("article:published_time", "og:article:published_time")
+                for v in page.meta.get(n, [])
+            ]
+            + [(f"meta:{n}", v) for n in ("datepublished",) for v in page.meta.get(n, [])]
+            + [(s, v) for s, v in page.times if s == "itemprop:datePublished"]
+            + [(f"meta:{n}", v) for n in meta_date_names("published") for v in page.meta.get(n, [])]
+            + [(s, v) for s, v in page.times if s.startswith("time")]
+        )
+        + visible_published
+    )
+    modified = (
+        parsed(
+            [("json-ld", v) for v in page.article_values("dateModified")]
+            + [
+                (f"meta:{n}", v)
+                for n in ("article:modified_time", "og:article:modified_time")
+                for v in page.meta.get(n, [])
+            ]
+            + [(s, v) for s, v in page.times if s == "itemprop:dateModified"]
+            + [(f"meta:{n}", v) for n in meta_date_names("modified") for v in page.meta.get(n, [])]
+        )
+        + visible_modified
+    )
+    zone = dates.page_zone(published + modified)
+    return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)
+
+
+def canonical(page: PageMetadata, url: str) -> str:
+    """The article's canonical URL (crawler.urls.canonicalize): the page's own, if on the same site,
+    else the URL it was fetched from. Decided here only; the record id derives from it."""
+    for value in (page.canonical, page.first("og:url")):
+        if value:
+            absolute = urljoin(url, value.strip())
+            if is_http_url(absolute) and same_site(absolute, url):
+                return canonicalize(absolute)
+    return canonicalize(url)
+
+
+def description(page: PageMetadata) -> str | None:
+    return first_text(
+        page.first("og:description", "description", "twitter:description"),
+        *strings(page.article_values("description")),
+    )
+
+
+def language(page: PageMetadata, headers: Mapping[str, str]) -> str | None:
+    value = first_text(
+        page.lang,
+        page.first("og:locale", "content-language", "language", "dc.language"),
+        *strings(page.article_values("inLanguage")),
+        headers.get("content-language"),
+    )
+    if not value:
+        return None
+    primary = re.split(r"[-_,;\s]", value.strip())[0].lower()
+    return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
+
+
+def tags(page: PageMetadata) -> list[str]:
+    values = page.meta.get("article:tag", [])
+    if not values:
+        keywords = strings(page.article_values("keywords"))
+        values = [k for value in keywords for k in value.split(",")]
+    if not values:
+        values = [k for value in page.meta.get("news_keywords", []) for k in value.split(",")]
+    if not values:
+        values = page.tag_lists
+    cleaned = [" ".join(v.split()) for v in values]
+    return list(dict.fromkeys(t for t in cleaned if t))
+
+
+def image(page: PageMetadata, url: str) -> str | None:
+    value = first_text(page.first("og:image", "twitter:image"), *strings(page.article_values("image")))
+    if not value:
+        return None
+    absolute = urljoin(url, value)
+    return absolute if is_http_url(absolute) else None

@@ -15,6 +15,16 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
+# pywb, for the test that replays a captured page: it pins redis<3, which cannot share a virtualenv
+# with scrapy-redis, so it gets one of its own (versions pinned in constraints-pywb.txt).
+PYWB_VENV := .venv-pywb
+PYWB_STAMP := $(PYWB_VENV)/.installed
+
+$(PYWB_STAMP): constraints-pywb.txt
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-pywb.txt pywb
+	touch $(PYWB_STAMP)
+
 demo: $(STAMP)
 	$(BIN)/python -m crawler.demo $(ARGS)
 
@@ -27,8 +37,8 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+pytest: $(STAMP) $(PYWB_STAMP)
+	PYWB_VENV=$(abspath $(PYWB_VENV)) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Throughput: crawl N generated pages end to end (local directory and local S3 server) against the
 # ceiling of extraction alone on every core; prints pages/s, ratios, CPU s/page, peak memory.
@@ -46,4 +56,4 @@ bench-quality: $(STAMP)
 	$(BIN)/python tests/benchmarks/metadata.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -36,6 +36,7 @@ from crawler.frontier.crawl_manifest import crawl_manifest
 from crawler.frontier.extension import FrontierExtension, frontier_of
 from crawler.frontier.roster import ProcessResult
 from crawler.record import encode_json, now_utc, utc_iso
+from pipelines.capture import capture_of
 from pipelines.keys import manifest_key
 from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, crawl_store
@@ -105,11 +106,29 @@ class ManifestExtension:
                 if stats.get(names.FRONTIER_NAME)
                 else None
             ),
+            # null with ARCHIVE_WARC off; else the WARC segments this run wrote its raw pages to.
+            "warc": self._warc(stats),
+        }
+
+    def _warc(self, stats: dict[str, Any]) -> dict[str, Any] | None:
+        capture = capture_of(self.crawler)
+        if capture is None:
+            return None
+        return {
+            "segments": list(capture.written),
+            "pages": stats.get(names.WARC_PAGES, 0),
+            "responses": stats.get(names.WARC_RESPONSES, 0),
+            "revisits": stats.get(names.WARC_REVISITS, 0),
+            "bytes": stats.get(names.WARC_BYTES, 0),
+            "segments_pending": stats.get(names.WARC_SEGMENTS_PENDING, 0),
         }
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
         assert stats is not None
+        capture = capture_of(self.crawler)
+        if capture is not None:
+            await capture.finish()  # its segments sealed and delivered before they are listed
         manifest = self.build(spider, reason)
         stats.set_value(names.EXIT_STATUS, manifest["exit_status"])
         worker = manifest["frontier"]["worker"] if manifest["frontier"] else None

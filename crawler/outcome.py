@@ -39,7 +39,7 @@ EXIT_STATUSES = {
     OK: "done: the crawl finished and every record is in the archive",
     CRAWL_FAILED: "the crawl did not finish, or a storage or output error not listed below",
     BAD_INPUT: "a bad argument, setting or command line, reported before any work",
-    NOT_DELIVERED: "records were extracted but are not in the archive (still spooled, or lost)",
+    NOT_DELIVERED: "records, or the raw pages they point to, are not in the archive: still spooled, or lost",
     TOO_FEW_RECORDS: "the run found fewer article pages than ARCHIVE_MIN_RECORDS",
     LOCKED: "another run of the same job holds its lock (crawler.jobs)",
     NO_ARCHIVE: "the archive does not exist (no such directory or bucket)",
@@ -95,6 +95,8 @@ def exit_status(stats: Mapping[str, Any], min_records: int = 0) -> int:
     if stats.get("finish_reason") != "finished":
         return CRAWL_FAILED
     if stats.get(names.RECORDS_LOST, 0) or stats.get(names.SPOOL_PENDING, 0):
+        return NOT_DELIVERED
+    if stats.get(names.WARC_SEGMENTS_PENDING, 0):  # raw pages that records point to
         return NOT_DELIVERED
     if articles_found(stats) < min_records:
         return TOO_FEW_RECORDS
@@ -162,6 +164,9 @@ def format_summary(stats: Mapping[str, Any]) -> str:
             f"records spooled: {figures['records_spooled']} (delivered late {figures['delivered_late']},"
             f" still waiting {figures['spool_pending']})"
         )
+    if stats.get(names.WARC_SEGMENTS_PENDING, 0):
+        waiting = plural(stats[names.WARC_SEGMENTS_PENDING], "WARC segment")
+        lines.append(f"raw pages:       {waiting} waiting in the spool for delivery")
     lines.append(f"finish reason:   {figures['finish_reason']}")
     if names.CRAWL_EXIT_STATUS in stats:
         lines.append(

@@ -76,6 +76,23 @@ class Extractor:
 
 
 @dataclass(frozen=True)
+class CaptureRef:
+    """Where the raw page of a record is: the WARC response record that holds its body.
+
+    A page fetched again with the same payload is written as a revisit, and its record still points
+    here, to the response with the body.
+    """
+
+    warc: str  # the segment's archive key (pipelines.keys.segment_key)
+    offset: int  # of the record's gzip member in the segment
+    length: int  # of that member
+    record_id: str  # its WARC-Record-ID
+    digest: str  # its WARC-Payload-Digest (sha1:BASE32), as a revisit of it repeats
+    url: str  # its WARC-Target-URI
+    date: str  # its WARC-Date
+
+
+@dataclass(frozen=True)
 class Article:
     """What extraction makes of one page; the spider adds where and when it was fetched."""
 
@@ -128,6 +145,8 @@ class ArticleRecord:
     version: int | None = None
     first_seen_at: str | None = None
     previous_key: str | None = None
+    # The raw page in the archive's WARC segments; None when ARCHIVE_WARC is off.
+    capture: CaptureRef | None = None
     schema_version: int = SCHEMA_VERSION
 
     @classmethod
@@ -137,6 +156,8 @@ class ArticleRecord:
         values["dates"] = {k: PageDate(**v) if v else None for k, v in values["dates"].items()}
         values["http"] = HttpInfo(**values["http"])
         values["extractor"] = Extractor(**values["extractor"])
+        if values.get("capture"):
+            values["capture"] = CaptureRef(**values["capture"])
         return cls(**values)
 
     def to_dict(self) -> dict[str, Any]:

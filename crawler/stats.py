@@ -59,6 +59,14 @@ CRAWL_PROCESSES = f"{PREFIX}/crawl/processes"
 CRAWL_LOST = f"{PREFIX}/crawl/lost"
 CRAWL_EXIT_STATUS = f"{PREFIX}/crawl/exit_status"
 CRAWL_MANIFEST_KEY = f"{PREFIX}/crawl/manifest_key"
+# Raw pages kept as WARC (pipelines.capture).
+WARC_PAGES = f"{PREFIX}/warc/pages"
+WARC_RESPONSES = f"{PREFIX}/warc/responses"
+WARC_REVISITS = f"{PREFIX}/warc/revisits"
+WARC_BYTES = f"{PREFIX}/warc/bytes"
+WARC_SEGMENTS_SEALED = f"{PREFIX}/warc/segments/sealed"
+WARC_SEGMENTS_DELIVERED = f"{PREFIX}/warc/segments/delivered"
+WARC_SEGMENTS_PENDING = f"{PREFIX}/warc/segments/pending"
 # The run's exit status (crawler.outcome), set once by the manifest extension when the spider closes:
 # the whole crawl's for the seed of a shared frontier. The crawl command exits with it.
 EXIT_STATUS = f"{PREFIX}/exit_status"

@@ -1,4 +1,5 @@
-"""Extraction off the reactor: a pool of worker processes that runs ``crawler.extraction.extract``.
+"""Extraction off the reactor: a pool of worker processes that runs ``crawler.page.process_page``
+(extraction, and the page's WARC records when the crawl keeps them).
 
 Scrapy runs on one thread, and trafilatura needs tens of milliseconds of CPU a page: extracting in
 the spider callback uses one core and stalls downloads while it parses. Here each page goes to one
@@ -20,23 +21,24 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from datetime import datetime
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from crawler import config
-from crawler.extraction import Article, ExtractOptions, Rejection, extract
+from crawler.extraction import Rejection
+from crawler.page import PageResult, PageTask, process_page
 
 logger = logging.getLogger(__name__)
 
-Extractor = Callable[[bytes, str, Mapping[str, str], datetime, ExtractOptions], "Article | Rejection"]
+PageProcessor = Callable[[PageTask], PageResult]
 
 # A worker is replaced after this many pages: memory a parser leaks cannot grow with the crawl.
 PAGES_PER_WORKER = 2000
@@ -53,7 +55,7 @@ def available_cores() -> int:
 class ExtractionPool:
     """Extraction in worker processes, one pool per crawl, shut down when the engine stops."""
 
-    def __init__(self, workers: int, timeout: float, function: Extractor = extract) -> None:
+    def __init__(self, workers: int, timeout: float, function: PageProcessor = process_page) -> None:
         self.workers = workers
         self.timeout = timeout
         self.function = function  # tests hand in one that crashes or hangs on purpose
@@ -62,46 +64,48 @@ class ExtractionPool:
             # forkserver: workers fork from a clean process that has imported the extraction code
             # once, not from the crawler with its reactor and threads.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["crawler.extraction"])
+            context.set_forkserver_preload(["crawler.page"])
             self._pool = ProcessPool(max_workers=workers, max_tasks=PAGES_PER_WORKER, context=context)
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings, workers: int | None = None) -> ExtractionPool:
+        """A pool as EXTRACT_WORKERS and EXTRACT_TIMEOUT say (``workers``, if given, instead)."""
+        if workers is None:
+            auto = str(settings.get("EXTRACT_WORKERS")).strip().lower() == "auto"
+            workers = available_cores() if auto else config.integer(settings, "EXTRACT_WORKERS", minimum=0)
+        return cls(workers, config.seconds(settings, "EXTRACT_TIMEOUT"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPool:
         """The crawl's pool (its spider builds it once), closed when the engine stops."""
-        settings = crawler.settings
-        auto = str(settings.get("EXTRACT_WORKERS")).strip().lower() == "auto"
-        workers = available_cores() if auto else config.integer(settings, "EXTRACT_WORKERS", minimum=0)
-        pool = cls(workers, config.seconds(settings, "EXTRACT_TIMEOUT"))
+        pool = cls.from_settings(crawler.settings)
         crawler.signals.connect(pool.close, signal=signals.engine_stopped)
         return pool
 
-    def submit(
-        self, body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
-    ) -> Future[Article | Rejection]:
+    def submit(self, task: PageTask) -> Future[PageResult]:
         """Hand a page to a worker; the future ends with the page's result, or a worker's failure."""
         assert self._pool is not None, "the pool is closed, or extraction runs in the crawler's thread"
-        args = (body, url, dict(headers), fetched_at, options)
-        return self._pool.schedule(self.function, args=args, timeout=self.timeout)
+        return self._pool.schedule(self.function, args=(task,), timeout=self.timeout)
 
-    def outcome(self, future: Future[Article | Rejection]) -> Article | Rejection:
+    def outcome(self, future: Future[PageResult]) -> PageResult:
         """A finished future's result; a worker that crashed or ran out of time is a Rejection."""
         try:
             return future.result(timeout=0)
         except FutureTimeout:
-            return Rejection("extract_timeout", f"extraction took more than {self.timeout:g} s")
+            return PageResult(Rejection("extract_timeout", f"extraction took more than {self.timeout:g} s"))
         except ProcessExpired as exc:
-            return Rejection("extract_crashed", f"extraction worker died: exit code {exc.exitcode}")
+            return PageResult(
+                Rejection("extract_crashed", f"extraction worker died: exit code {exc.exitcode}")
+            )
 
-    async def extract(
-        self, body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
-    ) -> Article | Rejection:
-        """Extract in a worker while the reactor goes on; in the crawler's thread when there is none."""
+    async def process(self, task: PageTask) -> PageResult:
+        """Process a page in a worker while the reactor goes on; in the crawler's thread if none."""
         if self._pool is None:
-            return self.function(body, url, headers, fetched_at, options)
+            return self.function(task)
         from twisted.internet import reactor  # the crawl's own reactor, installed by Scrapy by now
 
-        future = self.submit(body, url, headers, fetched_at, options)
-        finished: Deferred = Deferred()
+        future = self.submit(task)
+        finished: Deferred[None] = Deferred()
         future.add_done_callback(lambda _: reactor.callFromThread(finished.callback, None))
         await maybe_deferred_to_future(finished)
         return self.outcome(future)

@@ -29,6 +29,7 @@ from crawler import stats as names
 from crawler.outcome import plural
 from crawler.record import ArticleRecord
 from crawler.stats import Stats
+from pipelines.capture import WarcCapture, capture_of
 from pipelines.delivery import Archiver, Delivery
 from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, crawl_store
@@ -47,8 +48,10 @@ class ArchivePipeline:
         attempts: int,
         backoff: float,
         retry_interval: float = 0.0,
+        capture: WarcCapture | None = None,
     ) -> None:
         self.store = store
+        self.capture = capture
         self.spool = spool
         self.stats = stats
         self.archiver = Archiver(
@@ -72,6 +75,7 @@ class ArchivePipeline:
             attempts=config.integer(settings, "ARCHIVE_WRITE_ATTEMPTS", minimum=1),
             backoff=config.number(settings, "ARCHIVE_WRITE_BACKOFF", minimum=0),
             retry_interval=config.number(settings, "ARCHIVE_SPOOL_RETRY_INTERVAL", minimum=0),
+            capture=capture_of(crawler),
         )
 
     def _in_thread(self, function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -134,11 +138,18 @@ class ArchivePipeline:
         self.in_flight += 1
         self.stats.max_value(names.RECORDS_IN_FLIGHT_MAX, self.in_flight)
         try:
-            outcome, archived = await self._in_thread(self.archiver.archive_or_spool, item)
+            outcome, archived = await self._in_thread(self._store, item)
         finally:
             self.in_flight -= 1
         self.archiver.count(outcome)
         return archived
+
+    def _store(self, record: ArticleRecord) -> tuple[str, ArticleRecord]:
+        """In a writer thread: the raw page the record points to is made durable first, so no stored
+        record points to bytes a crash could lose (pipelines.capture)."""
+        if self.capture is not None and record.capture is not None:
+            self.capture.sync(record.capture)
+        return self.archiver.archive_or_spool(record)
 
     # The delivery steps, as the pipeline's own tests call them (in the calling thread).
 

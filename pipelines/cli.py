@@ -1,5 +1,6 @@
-"""``newsarchive``: list, fetch and download archived records, and deliver the crawler's spool
-(``flush``); no Scrapy project needed around it.
+"""``newsarchive``: list, fetch and download archived records (and the raw pages they were read
+from), extract captured pages again (``reextract``), and deliver the crawler's spool (``flush``); no
+Scrapy project needed around it.
 
 It works the same on a directory and on a bucket: ``--archive URI`` or ARCHIVE_URI. It reads the
 project's settings module as the crawl does, so the same environment (ARCHIVE_URI, ARCHIVE_SPOOL_DIR,
@@ -21,15 +22,19 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from crawler import outcome
-from crawler import stats as names
+from crawler import config, outcome
 from crawler.config import project_settings
 from crawler.durations import parse_since
-from crawler.errors import ArchiverError, StorageError, StorageUnavailable, UsageError
+from crawler.errors import ArchiverError, NotFound, UsageError
+from crawler.extraction import EXTRACTOR
 from crawler.outcome import EXIT_STATUSES, plural
+from crawler.workers import ExtractionPool, available_cores
 from pipelines.delivery import Archiver, Counts
 from pipelines.download import Progress, download_files, download_lines
+from pipelines.flush import command_flush
+from pipelines.raw import read_member, read_page
 from pipelines.reader import ALL, FETCHED, LATEST, PUBLISHED, ArchiveReader, Query
+from pipelines.reextract import reextract, selected
 from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, open_store
 
@@ -93,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     get.add_argument(
         "--all-versions", action="store_true", help="a JSON array of every version, oldest first"
     )
+    raw = get.add_mutually_exclusive_group()
+    raw.add_argument(
+        "--raw", action="store_true", help="print the page as captured (its body), from the WARC segment"
+    )
+    raw.add_argument(
+        "--warc", metavar="FILE", help="write the page's WARC response record to FILE (.warc.gz)"
+    )
     download = commands.add_parser(
         "download", parents=[common, filters], help="copy records to a directory or a JSON lines file"
     )
@@ -107,6 +119,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     stats.add_argument("--json", action="store_true", help="one JSON document instead")
+    reextract = commands.add_parser(
+        "reextract",
+        parents=[common, filters],
+        help="extract the captured pages again (from the WARC segments, never the network)",
+    )
+    reextract.add_argument("--dry-run", action="store_true", help="count what would change; write nothing")
+    reextract.add_argument(
+        "--processes", type=int, default=0, help="extraction processes (default: one per core)"
+    )
     flush = commands.add_parser(
         "flush",
         parents=[common],
@@ -193,6 +214,22 @@ def command_ls(reader: ArchiveReader, options: argparse.Namespace, out: IO[str])
 
 def command_get(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
     versions = reader.versions(options.target)
+    if options.raw or options.warc:
+        capture = versions[-1].get("capture")
+        if not capture:
+            raise NotFound(f"no raw page of {options.target}: it was archived with ARCHIVE_WARC off")
+        if options.warc:
+            member = read_member(reader.store, capture["warc"], capture["offset"], capture["length"])
+            Path(options.warc).write_bytes(member)
+            return
+        page = read_page(reader.store, capture["warc"], capture["offset"], capture["length"])
+        stream = getattr(out, "buffer", None)
+        if stream is None:  # a text stream without bytes (tests capturing output)
+            out.write(page.exchange.body.decode("utf-8", "replace"))
+        else:
+            stream.write(page.exchange.body)
+            stream.flush()
+        return
     document: Any = versions if options.all_versions else versions[-1]
     out.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
@@ -243,52 +280,42 @@ def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO
     )
 
 
-def command_flush(options: argparse.Namespace, out: IO[str]) -> None:
-    """Deliver the spool of ARCHIVE_URI: the records (versioned as the crawl would have) and manifests.
-
-    Safe beside a running crawl: deliveries take the spool's lock, and the archive's conditional
-    writes keep a version from being stored twice. The summary goes to stderr, like download's.
-    """
-    if options.attempts < 1:
-        raise UsageError(f"--attempts {options.attempts}: must be at least 1")
+def command_reextract(options: argparse.Namespace) -> None:
+    """Extract the selected captured pages again and archive what changed; summary on stderr."""
+    started = time.monotonic()
     settings = project_settings()
-    store = open_store(options.archive or settings.get("ARCHIVE_URI"), settings)
-    spool = Spool(options.spool_dir or settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
-    waiting = spool.count()
-    if not waiting and not spool.count_objects():
-        print(f"nothing to deliver: no records waiting in {spool.directory} for {store.uri}", file=sys.stderr)
-        return
+    store = open_archive(options.archive)
+    chosen = selected(store, options.query)
+    progress = Progress(len(chosen), sys.stderr, "pages")
+    spool = Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
+    pool = ExtractionPool.from_settings(settings, options.processes or available_cores())
+    extract_options = config.extract_options(settings)
     try:
-        store.check_readable()
-    except StorageUnavailable as exc:
-        raise StorageUnavailable(
-            f"{plural(waiting, 'record')} still waiting in the spool {spool.directory}: {exc}", kind=exc.kind
-        ) from None
-    archiver = Archiver(store, spool, Counts(), attempts=options.attempts)
-    done = archiver.deliver_spooled(wait=True)
-    left = spool.count()
-    outcomes = {name: done.outcomes[getattr(names, f"RECORDS_{name.upper()}")] for name in _OUTCOMES}
+        done = reextract(
+            store,
+            Archiver(store, spool, Counts()),
+            chosen,
+            options.query,
+            pool=pool,
+            options=extract_options,
+            readers=options.workers,
+            dry_run=options.dry_run,
+            step=progress.step,
+        )
+    finally:
+        pool.close()
+        progress.done()
+    skipped = ", ".join(f"{reason} {count}" for reason, count in sorted(done.skipped.items())) or "none"
+    verb = "would write" if options.dry_run else "wrote"
     print(
-        f"delivered {plural(done.records, 'record')} ("
-        + ", ".join(f"{name} {count}" for name, count in outcomes.items())
-        + f") and {plural(done.objects, 'run manifest')} from {spool.directory} to {store.uri}",
+        f"reextracted {plural(done.pages, 'page')} with {EXTRACTOR.version}: {verb}"
+        f" new {done.outcomes['new']}, changed {done.outcomes['changed']};"
+        f" unchanged {done.outcomes['unchanged']}; skipped {sum(done.skipped.values())} ({skipped})"
+        f" in {time.monotonic() - started:.1f} s",
         file=sys.stderr,
     )
-    if done.error is not None:
-        raise StorageError(
-            f"{plural(left, 'record')} still waiting in the spool {spool.directory}: {done.error}",
-            retryable=done.error.retryable,
-            kind=done.error.kind,
-        )
-    if done.unreadable:
-        raise StorageError(
-            f"{plural(done.unreadable, 'spooled entry', 'spooled entries')} not readable as records;"
-            f" kept as *.unreadable in {spool.directory}",
-            retryable=False,
-        )
 
 
-_OUTCOMES = ("new", "changed", "unchanged")
 COMMANDS = {"ls": command_ls, "get": command_get, "stats": command_stats, "download": command_download}
 
 
@@ -302,7 +329,10 @@ def main(argv: list[str] | None = None, out: IO[str] | None = None) -> int:
     try:
         options = parse_arguments(sys.argv[1:] if argv is None else argv)
         if options.command == "flush":
-            command_flush(options, out)
+            command_flush(options)
+            return outcome.OK
+        if options.command == "reextract":
+            command_reextract(options)
             return outcome.OK
         reader = ArchiveReader(open_archive(options.archive), workers=options.workers)
         COMMANDS[options.command](reader, options, out)

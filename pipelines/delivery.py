@@ -224,6 +224,7 @@ class Archiver:
                 record.fetched_at,
                 record.http.etag,
                 record.http.last_modified,
+                record.capture,
             )
         )
 

@@ -104,8 +104,9 @@ class _TextSink:
 class Progress:
     """A one-line progress bar on stderr when it is a terminal; nothing otherwise."""
 
-    def __init__(self, total: int, stream: IO[str]) -> None:
+    def __init__(self, total: int, stream: IO[str], unit: str = "records") -> None:
         self.total = total
+        self.unit = unit
         self.stream = stream
         self.count = 0
         self.enabled = stream.isatty()
@@ -116,7 +117,9 @@ class Progress:
         if self.enabled and (time.monotonic() - self._shown > 0.1 or self.count == self.total):
             self._shown = time.monotonic()
             filled = int(30 * self.count / max(self.total, 1))
-            self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} records")
+            self.stream.write(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} {self.unit}"
+            )
             self.stream.flush()
 
     def done(self) -> None:

@@ -3,6 +3,8 @@
     records/date=YYYY-MM-DD/domain=HOST/ID-SHA.json   one version of one article (pipelines.delivery)
     state/urls/HH/URLHASH.json                        when a URL was last checked (pipelines.state)
     state/articles/HH/ID.json                         an article's versions (pipelines.state)
+    warc/date=YYYY-MM-DD/SEGMENT.warc.gz              raw pages as WARC, and SEGMENT.cdxj their index
+                                                      (pipelines.segments)
     runs/date=YYYY-MM-DD/JOB_ID[.WORKER].json         a run's manifest (crawler.manifest)
     locks/JOB.json                                    a scheduled job's lock (crawler.jobs)
 
@@ -25,6 +27,7 @@ from crawler.urls import record_id
 
 RECORDS = "records"
 RUNS = "runs"
+WARC = "warc"
 _UNSAFE_DOMAIN = re.compile(r"[^a-z0-9.\-]")
 _RECORD_KEY = re.compile(
     rf"^{RECORDS}/date=(?P<day>\d{{4}}-\d{{2}}-\d{{2}})/domain=(?P<domain>[^/]+)/"
@@ -76,6 +79,28 @@ def parse_record_key(key: str) -> RecordKey | None:
 def partition_day(folder: str) -> str | None:
     """``2026-11-30`` for the folder name ``date=2026-11-30``; None for any other name."""
     return folder[5:] if folder.startswith("date=") else None
+
+
+# --- raw pages -----------------------------------------------------------------------------------
+
+
+def segment_key(name: str) -> str:
+    """A WARC segment's key; its name (pipelines.segments.segment_name) carries the UTC time it was
+    opened, whose day is its partition."""
+    return f"{segments_prefix(_segment_day(name))}{name}.warc.gz"
+
+
+def segment_index_key(name: str) -> str:
+    return f"{segments_prefix(_segment_day(name))}{name}.cdxj"
+
+
+def segments_prefix(day: str | None = None) -> str:
+    return f"{WARC}/" if day is None else f"{WARC}/date={day}/"
+
+
+def _segment_day(name: str) -> str:
+    stamp = name.split("-")[1]
+    return f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}"
 
 
 # --- incremental state ---------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from scrapy.settings import BaseSettings
 
@@ -51,13 +52,13 @@ class S3Store:
     def check_readable(self) -> None:
         self.check()  # HeadBucket: the bucket exists and these credentials may use it
 
-    def _put(self, key: str, data: bytes, **condition: str) -> str:
+    def _put(self, key: str, data: bytes | BinaryIO, **condition: str) -> str:
         try:
             answer = self.client.put_object(
                 Bucket=self.bucket,
                 Key=self._key(key),
                 Body=data,
-                ContentType="application/json; charset=utf-8",
+                ContentType=_content_type(key),
                 # botocore hashes the bytes it sends; the server refuses the object if they differ.
                 ChecksumAlgorithm="SHA256",
                 **condition,
@@ -79,10 +80,27 @@ class S3Store:
     def put_if(self, key: str, data: bytes, token: str | None) -> str:
         return self._put(key, data, **({"IfMatch": token} if token is not None else {"IfNoneMatch": "*"}))
 
+    def put_file(self, key: str, path: Path) -> None:
+        """One PutObject streamed from the file (S3 takes up to 5 GB so; ARCHIVE_WARC_MAX_SIZE is far
+        below), with the checksum the server verifies."""
+        with open(path, "rb") as source:
+            self._put(key, source)
+
     def read(self, key: str) -> tuple[bytes, str] | None:
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
             return answer["Body"].read(), answer["ETag"]
+        except Exception as exc:
+            if _error_code(exc) in ("NoSuchKey", "404"):
+                return None
+            raise s3_storage_error(exc) from None
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes | None:
+        try:
+            answer = self.client.get_object(
+                Bucket=self.bucket, Key=self._key(key), Range=f"bytes={offset}-{offset + length - 1}"
+            )
+            return bytes(answer["Body"].read())
         except Exception as exc:
             if _error_code(exc) in ("NoSuchKey", "404"):
                 return None
@@ -116,6 +134,19 @@ class S3Store:
             for page in self._pages(prefix, Delimiter="/")
             for common in page.get("CommonPrefixes", [])
         ]
+
+
+_CONTENT_TYPES = {
+    ".json": "application/json; charset=utf-8",
+    ".gz": "application/warc",
+    ".cdxj": "text/x-cdxj; charset=utf-8",
+}
+
+
+def _content_type(key: str) -> str:
+    return next(
+        (kind for end, kind in _CONTENT_TYPES.items() if key.endswith(end)), "application/octet-stream"
+    )
 
 
 def _error_code(exc: Exception) -> str:

@@ -5,6 +5,7 @@ the wrong one. Two kinds of entries:
 
     <dir>/<record id>-<16 hex of content_sha256>.spool   an ArticleRecord (JSON), not yet versioned
     <dir>/objects/<quoted key>.spool                      a plain object (a run manifest), put as is
+    <dir>/warc/                                           WARC segments (pipelines.segments)
 
 Files are written whole (pipelines.files: temporary file, fsync, rename), so a crash (even
 ``kill -9``) leaves either the whole entry or none, and the same record version spooled twice is one
@@ -34,6 +35,8 @@ class Spool:
         digest = hashlib.sha256(archive_uri.encode("utf-8")).hexdigest()[:16]
         self.directory = Path(root).expanduser() / digest
         self.objects_directory = self.directory / "objects"
+        # WARC segments being written, or sealed and waiting for delivery (pipelines.segments).
+        self.segments_directory = self.directory / "warc"
 
     def save(self, name: str, data: bytes) -> Path:
         """Keep a record (``name`` is its id and content hash) until it is delivered."""

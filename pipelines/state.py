@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.errors import Conflict
-from crawler.record import encode_json, parse_utc
+from crawler.record import CaptureRef, encode_json, parse_utc
 from pipelines.keys import article_state_key, url_state_key
 from pipelines.stores import ArchiveStore
 
@@ -32,6 +32,14 @@ class UrlState:
     checked_at: str
     etag: str | None = None
     last_modified: str | None = None
+    capture: CaptureRef | None = None  # the response with the page's body, which a revisit refers to
+
+    @classmethod
+    def from_json(cls, data: bytes) -> UrlState:
+        values: dict[str, Any] = json.loads(data)
+        if values.get("capture"):
+            values["capture"] = CaptureRef(**values["capture"])
+        return cls(**values)
 
 
 @dataclass
@@ -72,7 +80,7 @@ class ArchiveState:
 
     def url(self, url: str) -> UrlState | None:
         found = self.store.read(url_state_key(url))
-        return UrlState(**json.loads(found[0])) if found else None
+        return UrlState.from_json(found[0]) if found else None
 
     def save_url(self, state: UrlState) -> None:
         self.store.put(url_state_key(state.url), encode_json(state))

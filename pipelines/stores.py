@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,7 +29,7 @@ from crawler.errors import (
     StorageError,
     StorageUnavailable,
 )
-from pipelines.files import write_atomically
+from pipelines.files import atomic_file, write_atomically
 
 
 class ArchiveStore(Protocol):
@@ -43,8 +44,14 @@ class ArchiveStore(Protocol):
     def put(self, key: str, data: bytes) -> None:
         """Write one object whole, or raise StorageError; a reader never sees half of it."""
 
+    def put_file(self, key: str, path: Path) -> None:
+        """Write a local file under ``key`` whole, streaming it (a WARC segment may be a gigabyte)."""
+
     def read(self, key: str) -> tuple[bytes, str] | None:
         """The object and a token of its current version, or None when there is none."""
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes | None:
+        """``length`` bytes of the object from ``offset`` (one WARC record); None when there is none."""
 
     def put_if(self, key: str, data: bytes, token: str | None) -> str:
         """Write only if the object is still at version ``token`` (None: only if it does not exist).
@@ -105,6 +112,24 @@ class LocalStore:
             raise Conflict(path.relative_to(self.root).as_posix()) from None
         except OSError as exc:
             raise StorageError(f"cannot write {path}: {exc.strerror}", retryable=True) from None
+
+    def put_file(self, key: str, path: Path) -> None:
+        target = self._path(key)
+        try:
+            with open(path, "rb") as source, atomic_file(target) as copy:
+                shutil.copyfileobj(source, copy, 1024 * 1024)
+        except OSError as exc:
+            raise StorageError(f"cannot write {target}: {exc.strerror}", retryable=True) from None
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes | None:
+        try:
+            with open(self._path(key), "rb") as stored:
+                stored.seek(offset)
+                return stored.read(length)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StorageError(f"cannot read {key}: {exc.strerror}", retryable=True) from None
 
     def read(self, key: str) -> tuple[bytes, str] | None:
         try:

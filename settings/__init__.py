@@ -58,9 +58,17 @@ EXTENSIONS = {
     "pipelines.stores.CrawlArchive": 0,
     # Only with REDIS_URL: checks the shared frontier's settings and connects to Redis once.
     "crawler.frontier.extension.FrontierExtension": 1,
+    # Keeps raw pages in WARC segments (ARCHIVE_WARC); sealed and listed before the manifest.
+    "pipelines.capture.WarcCapture": 2,
     # Writes the run's manifest and decides its exit status.
     "crawler.manifest.ManifestExtension": 500,
 }
+# Raw pages: every page the spiders fetch is kept as WARC/1.1 (request, response or revisit, metadata)
+# in segments under warc/date=D/ in the archive, with a CDXJ index; each record points to its page.
+ARCHIVE_WARC = _env("ARCHIVE_WARC", "True")
+# A segment is sealed and delivered at this many bytes, or this old, and when the crawl ends.
+ARCHIVE_WARC_MAX_SIZE = _env("ARCHIVE_WARC_MAX_SIZE", str(1_000_000_000))
+ARCHIVE_WARC_MAX_AGE = _env("ARCHIVE_WARC_MAX_AGE", "1h")
 # Exit status 4 when a run finds fewer article pages than this (new, changed or unchanged); 0: no check.
 ARCHIVE_MIN_RECORDS = 0
 
@@ -101,6 +109,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.download_guard.DownloadGuardMiddleware": 950,
     # Before RetryMiddleware: a private address refused at download time is private_network.
     "crawler.middlewares.network_policy.RefusedAddressMiddleware": 940,
+    # Next to the downloader: the response's headers as received, for its WARC record.
+    "crawler.middlewares.exchange.ReceivedHeadersMiddleware": 990,
 }
 
 # --- Extraction ----------------------------------------------------------------------------------

@@ -213,7 +213,7 @@ class ArchiveTarget:
     uri: str
     settings: list[str]  # -s options for the crawl
     env: dict[str, str]
-    read_all: Any  # () -> {key relative to the archive root: bytes}
+    read_all: Any  # () -> {key relative to the archive root: bytes}, every object
 
     def documents(self, prefix: str) -> dict[str, dict[str, Any]]:
         """Every JSON document whose key starts with ``prefix`` (records/, runs/, state/, locks/)."""
@@ -234,8 +234,8 @@ def archive_target(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveTar
         def read_local() -> dict[str, bytes]:
             return {
                 p.relative_to(root).as_posix(): p.read_bytes()
-                for p in root.rglob("*.json")
-                if not any(part.startswith(".") for part in p.relative_to(root).parts)
+                for p in root.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
             }
 
         return ArchiveTarget("local", str(root), ["-s", f"ARCHIVE_URI={root}"], {}, read_local)

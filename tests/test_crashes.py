@@ -19,6 +19,7 @@ from crawler.urls import record_id
 from tests.conftest import S3_CREDENTIALS, S3Server, read_local_records
 from tests.faultproxy import PASS, REFUSE, FaultProxy
 from tests.sites import FAST_STORAGE, add_articles, s3_documents, start_crawl, write_urls
+from tests.warcs import archive_objects, check_captures, check_segments, unprefixed
 
 
 def visible_records(root: Path) -> list[Path]:
@@ -38,6 +39,14 @@ def kill(crawl: subprocess.Popen[str]) -> None:
     crawl.kill()  # SIGKILL: no cleanup, no close_spider, no manifest
     crawl.communicate(timeout=60)
     assert crawl.returncode == -9
+
+
+def check_raw_pages(objects: dict[str, bytes], records: dict[str, dict[str, Any]], tmp_path: Path) -> None:
+    """Every record's raw page resolves in a segment the archive holds, whole; none is left behind,
+    open or sealed, in the spool: the run after the kill sealed and delivered the killed run's."""
+    check_segments(objects)
+    check_captures(objects, records)
+    assert list((tmp_path / "spool").rglob("*.warc.gz*")) == []
 
 
 def check_once(records: dict[str, dict[str, Any]], urls: list[str], validator: Any) -> None:
@@ -80,6 +89,7 @@ def test_a_crawl_killed_after_k_records_and_run_again_archives_each_article_once
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err[-3000:]
     check_once(read_local_records(archive), urls, record_validator)
+    check_raw_pages(archive_objects(archive), read_local_records(archive), tmp_path)
     states = [json.loads(p.read_bytes()) for p in (archive / "state" / "articles").rglob("*.json")]
     assert sorted(s["id"] for s in states) == sorted(record_id(url) for url in urls)
     assert all([(v["version"], v["committed"]) for v in s["versions"]] == [(1, True)] for s in states)
@@ -110,6 +120,7 @@ def test_a_crawl_into_s3_killed_mid_way_and_run_again_archives_each_article_once
         assert again.returncode == 0, err[-3000:]
     objects = s3_server.objects(bucket)
     check_once(s3_documents(objects, "news/records/"), urls, record_validator)
+    check_raw_pages(unprefixed(objects, "news/"), s3_documents(objects, "news/records/"), tmp_path)
     # Only the second run wrote a manifest: the killed one never got to.
     assert [m["exit_status"] for m in s3_documents(objects, "news/runs/").values()] == [0]
 
@@ -147,6 +158,7 @@ def test_the_spool_survives_a_kill_and_the_next_run_delivers_it(
         assert again.returncode == 0, err[-3000:]
     objects = s3_server.objects(bucket)
     check_once(s3_documents(objects, "news/records/"), urls, record_validator)
+    check_raw_pages(unprefixed(objects, "news/"), s3_documents(objects, "news/records/"), tmp_path)
     [manifest] = s3_documents(objects, "news/runs/").values()
     assert manifest["counts"]["delivered_late"] == len(waiting)
     assert list(spool_root.rglob("*.spool")) == []

@@ -19,6 +19,7 @@ from pipelines import cli
 from tests.conftest import S3_CREDENTIALS, S3Server
 from tests.faultproxy import HANG, LOSE_REPLY, PASS, REFUSE, RESET, SLOWDOWN, FaultProxy
 from tests.sites import FAST_STORAGE, add_articles, add_gated_article, s3_documents, start_crawl, write_urls
+from tests.warcs import check_captures, check_segments, unprefixed
 
 
 @pytest.fixture
@@ -44,6 +45,9 @@ def check_archive(objects: dict[str, bytes], urls: list[str], validator: Any) ->
     for state in states.values():
         assert [(v["version"], v["committed"]) for v in state["versions"]] == [(1, True)]
         assert f"news/{state['versions'][0]['key']}" in records
+    # Every raw page in a whole, delivered segment, whatever the storage did meanwhile.
+    check_segments(unprefixed(objects, "news/"))
+    check_captures(unprefixed(objects, "news/"), records)
     return records
 
 
@@ -163,6 +167,11 @@ def test_records_spooled_when_storage_stays_down_are_delivered_by_the_next_run(
         len(records_waiting),
         0,
     )
+    # The run's raw pages wait too: its segment, sealed whole, could not be put either.
+    [segment] = manifest["warc"]["segments"]
+    assert manifest["warc"]["segments_pending"] == 1
+    assert "raw pages:       1 WARC segment waiting in the spool for delivery" in out.splitlines()
+    assert [p.name for p in (tmp_path / "spool").rglob("*.warc.gz")] == [segment.rsplit("/", 1)[1]]
 
     proxy.set_mode(PASS)
     second_run = [*arguments, "-s", "ARCHIVE_JOB_ID=run-2"]
@@ -179,6 +188,8 @@ def test_records_spooled_when_storage_stays_down_are_delivered_by_the_next_run(
     assert runs[1]["counts"]["fresh"] == 40  # delivered before the crawl: no page is fetched again
     assert f"records spooled: 0 (delivered late {len(records_waiting)}, still waiting 0)" in out.splitlines()
     assert spooled(tmp_path / "spool") == []
+    assert f"news/{segment}" in objects  # the first run's, delivered by the second
+    assert list((tmp_path / "spool").rglob("*.warc.gz*")) == []
 
 
 def test_newsarchive_flush_delivers_the_spool_on_demand(
@@ -219,7 +230,7 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     flush = ["flush", "--archive", f"s3://{bucket}/news", "--spool-dir", str(tmp_path / "spool")]
     assert cli.main(flush) == outcome.UNREACHABLE  # storage still refuses
     assert capsys.readouterr().err.splitlines() == [
-        f"error: 12 records still waiting in the spool {spool_dir}: "
+        f"error: 12 records and 1 WARC segment still waiting in the spool {spool_dir}: "
         f"ARCHIVE_URI='s3://{bucket}/news': cannot connect to the S3 endpoint (EndpointConnectionError)"
     ]
     assert [p for p in spooled(tmp_path / "spool") if p.parent.name != "objects"] == waiting
@@ -227,8 +238,8 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     proxy.set_mode(PASS)
     assert cli.main(flush) == outcome.OK
     assert capsys.readouterr().err.splitlines() == [
-        "delivered 12 records (new 12, changed 0, unchanged 0) "
-        f"and 1 run manifest from {spool_dir} to s3://{bucket}/news"
+        "delivered 12 records (new 12, changed 0, unchanged 0), 1 run manifest and 1 WARC segment "
+        f"from {spool_dir} to s3://{bucket}/news"
     ]
     objects = s3_server.objects(bucket)
     check_archive(objects, urls, record_validator)

@@ -16,8 +16,10 @@ import pytest
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler.capture import Exchange
 from crawler.demo.server import LocalSite
 from crawler.extraction import Article, ExtractOptions, Rejection, extract
+from crawler.page import PageResult, PageTask, process_page
 from crawler.stats import count_skip
 from crawler.workers import ExtractionPool
 from tests.conftest import run_crawl
@@ -35,17 +37,25 @@ class BuggyHeaders(dict[str, str]):
         raise RuntimeError(f"cannot read {key}")
 
 
-def sabotaged_extract(
-    body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
-) -> Article | Rejection:
-    """The real extraction, except on pages whose URL asks a worker to die, to hang, or to meet a bug."""
+def task(body: bytes, url: str, headers: Mapping[str, str] | None = None) -> PageTask:
+    response_headers = list((headers or {"content-type": "text/html"}).items())
+    exchange = Exchange(url, "GET", [], 200, "HTTP/1.1", response_headers, body, None, FETCHED_AT)
+    return PageTask(exchange, OPTIONS)
+
+
+def sabotaged_extract(task: PageTask) -> PageResult:
+    """The real page processing, except on pages whose URL asks a worker to die, to hang, or to meet
+    a bug inside extraction."""
+    url = task.exchange.url
     if url.endswith("/crash"):
         os._exit(70)
     if url.endswith("/hang"):
         time.sleep(3600)  # the pool must kill this worker at its time limit
     if url.endswith("/bug"):
-        headers = BuggyHeaders(headers)
-    return extract(body, url, headers, fetched_at, options)
+        exchange = task.exchange
+        headers = BuggyHeaders((name.lower(), value) for name, value in exchange.response_headers)
+        return PageResult(extract(exchange.body, url, headers, exchange.fetched_at, task.options))
+    return process_page(task)
 
 
 @pytest.fixture
@@ -62,9 +72,9 @@ def _article_page() -> tuple[bytes, str]:
 
 def test_a_page_is_extracted_in_a_worker_exactly_as_in_the_crawler(pool: ExtractionPool) -> None:
     body, url = _article_page()
-    future = pool.submit(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
+    future = pool.submit(task(body, url))
     wait([future])
-    in_worker = pool.outcome(future)
+    in_worker = pool.outcome(future).result
     assert isinstance(in_worker, Article)
     assert in_worker == extract(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
 
@@ -74,9 +84,9 @@ def test_an_extraction_bug_in_a_worker_comes_back_with_its_exception_and_traceba
 ) -> None:
     body, _ = _article_page()
     url = "https://news.example.com/sabotage/bug"
-    future = pool.submit(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
+    future = pool.submit(task(body, url))
     wait([future])
-    result = pool.outcome(future)
+    result = pool.outcome(future).result
     assert isinstance(result, Rejection)
     assert (result.reason, result.detail) == ("extraction_error", "RuntimeError: cannot read content-type")
     assert result.traceback is not None
@@ -99,15 +109,15 @@ def test_a_crashing_or_hanging_worker_costs_its_page_only(pool: ExtractionPool) 
     body, url = _article_page()
     base = "https://news.example.com/sabotage"
     futures = [
-        pool.submit(body, url, {}, FETCHED_AT, OPTIONS),
-        pool.submit(body, f"{base}/crash", {}, FETCHED_AT, OPTIONS),
-        pool.submit(body, f"{base}/hang", {}, FETCHED_AT, OPTIONS),
-        pool.submit(body, url, {}, FETCHED_AT, OPTIONS),
-        pool.submit(body, f"{base}/crash", {}, FETCHED_AT, OPTIONS),
-        pool.submit(body, url, {}, FETCHED_AT, OPTIONS),
+        pool.submit(task(body, url, {})),
+        pool.submit(task(body, f"{base}/crash", {})),
+        pool.submit(task(body, f"{base}/hang", {})),
+        pool.submit(task(body, url, {})),
+        pool.submit(task(body, f"{base}/crash", {})),
+        pool.submit(task(body, url, {})),
     ]
     wait(futures)
-    outcomes = [pool.outcome(f) for f in futures]
+    outcomes = [pool.outcome(f).result for f in futures]
     assert [type(o).__name__ for o in outcomes] == [
         "Article",
         "Rejection",
@@ -120,16 +130,14 @@ def test_a_crashing_or_hanging_worker_costs_its_page_only(pool: ExtractionPool) 
     assert outcomes[2] == Rejection("extract_timeout", "extraction took more than 3 s")
     assert outcomes[4] == outcomes[1]
     # Two live workers remain after two crashes and one kill, and they still extract.
-    later = pool.submit(body, url, {}, FETCHED_AT, OPTIONS)
+    later = pool.submit(task(body, url, {}))
     wait([later])
-    assert pool.outcome(later) == outcomes[0]
+    assert pool.outcome(later).result == outcomes[0]
 
 
-def worker_pid(
-    body: bytes, url: str, headers: Mapping[str, str], fetched_at: datetime, options: ExtractOptions
-) -> Article | Rejection:
+def worker_pid(task: PageTask) -> PageResult:
     time.sleep(0.05)  # long enough for the tasks to spread over both workers
-    return Rejection("pid", str(os.getpid()))
+    return PageResult(Rejection("pid", str(os.getpid())))
 
 
 def _is_alive(pid: int) -> bool:
@@ -141,9 +149,9 @@ def _is_alive(pid: int) -> bool:
 
 def test_closing_the_pool_stops_its_workers() -> None:
     pool = ExtractionPool(2, timeout=5.0, function=worker_pid)
-    futures = [pool.submit(b"", f"https://news.example.com/{n}", {}, FETCHED_AT, OPTIONS) for n in range(8)]
+    futures = [pool.submit(task(b"", f"https://news.example.com/{n}")) for n in range(8)]
     wait(futures)
-    pids = {int(pool.outcome(f).detail) for f in futures}  # type: ignore[union-attr]
+    pids = {int(pool.outcome(f).result.detail) for f in futures}  # type: ignore[union-attr]
     assert 1 <= len(pids) <= 2
     assert all(_is_alive(pid) for pid in pids)
     pool.close()
@@ -154,7 +162,7 @@ def test_without_workers_extraction_runs_in_the_crawler_thread() -> None:
     pool = ExtractionPool(0, timeout=5.0)
     body, url = _article_page()
     with pytest.raises(AssertionError, match="the pool is closed"):
-        pool.submit(body, url, {}, FETCHED_AT, OPTIONS)
+        pool.submit(task(body, url))
     pool.close()
 
 

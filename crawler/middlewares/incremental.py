@@ -3,7 +3,8 @@
 A downloader middleware for requests marked ``archive_article``: it reads the URL's state in the
 archive (one read); if the URL was checked less than ARCHIVE_REFRESH_AFTER ago, the request is
 dropped before download; otherwise it becomes a conditional request (If-None-Match,
-If-Modified-Since), and a 304 answer only updates the check time.
+If-Modified-Since), and a 304 answer only updates the check time (and, when the crawl keeps raw pages,
+is written to the WARC segment as a revisit of the page's last capture).
 
 Settings: ARCHIVE_URI, ARCHIVE_REFRESH_AFTER, AWS_*.
 """
@@ -11,8 +12,8 @@ Settings: ARCHIVE_URI, ARCHIVE_REFRESH_AFTER, AWS_*.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -23,28 +24,35 @@ from twisted.internet.threads import deferToThread
 
 from crawler import config
 from crawler import stats as names
+from crawler.capture import not_modified, outcome_of
 from crawler.errors import StorageError
+from crawler.extraction import EXTRACTOR
+from crawler.middlewares.exchange import exchange_of
 from crawler.record import now_utc, utc_iso
 from crawler.stats import Stats
+from pipelines.capture import capture_of
 from pipelines.state import ArchiveState, UrlState, is_fresh
 from pipelines.stores import crawl_store
 
 logger = logging.getLogger(__name__)
 
 ARTICLE = "archive_article"  # request meta flag: this request fetches an article page
-_STATE = "archive_url_state"
+URL_STATE = "archive_url_state"  # request meta: the URL's state in the archive, if it has one
 
 
 class IncrementalMiddleware:
-    def __init__(self, state: ArchiveState, stats: Stats, refresh_after: timedelta) -> None:
+    def __init__(
+        self, state: ArchiveState, stats: Stats, refresh_after: timedelta, crawler: Crawler | None = None
+    ) -> None:
         self.state = state
         self.stats = stats
         self.refresh_after = refresh_after
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         refresh_after = config.duration(crawler.settings, "ARCHIVE_REFRESH_AFTER")
-        return cls(ArchiveState(crawl_store(crawler)), crawler.stats, refresh_after)
+        return cls(ArchiveState(crawl_store(crawler)), crawler.stats, refresh_after, crawler)
 
     async def process_request(self, request: Request) -> None:
         if not request.meta.get(ARTICLE):
@@ -58,20 +66,39 @@ class IncrementalMiddleware:
             self.stats.inc_value(names.FRESH)
             raise IgnoreRequest(f"archived recently: {request.url}")
         if state is not None:
-            request.meta[_STATE] = state
+            request.meta[URL_STATE] = state
             if state.etag:
                 request.headers["If-None-Match"] = state.etag
             if state.last_modified:
                 request.headers["If-Modified-Since"] = state.last_modified
 
     async def process_response(self, request: Request, response: Response) -> Response:
-        state: UrlState | None = request.meta.get(_STATE)
+        state: UrlState | None = request.meta.get(URL_STATE)
         if response.status != 304 or state is None:
             return response
-        checked = replace(state, checked_at=utc_iso(now_utc()))
+        checked_at = now_utc()
+        self._capture_not_modified(request, response, state, checked_at)
+        checked = replace(state, checked_at=utc_iso(checked_at))
         try:
             await maybe_deferred_to_future(deferToThread(self.state.save_url, checked))
         except StorageError as exc:
             logger.warning("Cannot record the check of %s: %s", request.url, exc)
         self.stats.inc_value(names.NOT_MODIFIED)
         raise IgnoreRequest(f"not modified: {request.url}")
+
+    def _capture_not_modified(
+        self, request: Request, response: Response, state: UrlState, fetched_at: datetime
+    ) -> None:
+        """A 304 answer, kept as a revisit of the page's last capture when the crawl keeps raw pages."""
+        capture = capture_of(self.crawler) if self.crawler is not None else None
+        if capture is None or state.capture is None:
+            return
+        spider = self.crawler.spider if self.crawler is not None else None
+        context = {
+            "spider": getattr(spider, "name", None),
+            "job_id": getattr(spider, "job_id", None),
+            "requested_url": request.url,
+            "listing": None,
+        }
+        outcome = outcome_of(asdict(EXTRACTOR), state.id, None, not_modified=True, **context)
+        capture.append(not_modified(exchange_of(response, fetched_at, request), outcome, state.capture))

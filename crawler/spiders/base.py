@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import AsyncIterator, Iterable
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from typing import Any
 
 import scrapy
@@ -19,24 +17,17 @@ from twisted.python.failure import Failure
 
 from crawler import config
 from crawler import stats as names
-from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, dates
-from crawler.middlewares.incremental import ARTICLE
-from crawler.record import ArticleRecord, HttpInfo, content_sha256, now_utc, parse_utc, utc_iso
-from crawler.spiders.sources import listing_date
-from crawler.urls import domain_of, parse_url_arguments, record_id
+from crawler.assemble import Fetch, Listing, assemble, with_listing
+from crawler.extraction import Article, ExtractOptions, Rejection
+from crawler.middlewares.exchange import exchange_of
+from crawler.middlewares.incremental import ARTICLE, URL_STATE
+from crawler.page import PageTask, capture_page
+from crawler.record import ArticleRecord, now_utc
+from crawler.urls import parse_url_arguments
 from crawler.workers import ExtractionPool
+from pipelines.capture import WarcCapture, capture_of
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What a feed entry or sitemap entry said about an article, kept as fallback and cross-check."""
-
-    source: str  # "feed" or "sitemap"
-    url: str
-    title: str | None = None
-    published: str | None = None  # raw, as the feed or sitemap wrote it
 
 
 def new_job_id(job_name: str) -> str:
@@ -67,10 +58,7 @@ class ArchiveSpider(scrapy.Spider):
         # The run's arguments, for its manifest (Scrapyd adds private ones starting with "_").
         spider.arguments = {k: str(v) for k, v in kwargs.items() if not k.startswith("_")}
         settings = crawler.settings
-        spider.extract_options = ExtractOptions(
-            min_chars=config.integer(settings, "EXTRACT_MIN_CHARS", minimum=0),
-            max_bytes=config.integer(settings, "EXTRACT_MAX_BYTES", minimum=1),
-        )
+        spider.extract_options = config.extract_options(settings)
         spider.extraction = ExtractionPool.from_crawler(crawler)
         # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
         spider.job_id = (
@@ -102,81 +90,67 @@ class ArchiveSpider(scrapy.Spider):
         """Count a page that is not archived and say why, once."""
         names.count_skip(self.crawler.stats, logger, url, reason, detail, traceback)
 
+    @property
+    def capture(self) -> WarcCapture | None:
+        """The crawl's WARC capture (an extension, built after the spider), or None when it is off."""
+        if not hasattr(self, "_capture"):
+            self._capture = capture_of(self.crawler)
+        return self._capture
+
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()
         headers = {
             key.decode("latin-1").lower(): value.decode("latin-1")
             for key, value in ((k, response.headers.get(k) or b"") for k in response.headers)
         }
-        # Whether the page is HTML at all is extraction's decision (crawler.extraction.decode.screen).
-        result = await self.extraction.extract(
-            response.body, response.url, headers, fetched_at, self.extract_options
+        fetch = Fetch(
+            url=response.url,
+            requested_url=(response.meta.get("redirect_urls") or [response.url])[0],
+            status=response.status,
+            headers=headers,
+            fetched_at=fetched_at,
+            spider=self.name,
+            job_id=self.job_id,
+            listing=response.meta.get("listing"),
         )
+        state = response.meta.get(URL_STATE)
+        previous = state.capture if state is not None else None
+        task = PageTask(
+            exchange_of(response, fetched_at),
+            self.extract_options,
+            capture=self.capture is not None,
+            previous=previous,
+            context=fetch.context(),
+        )
+        # Whether the page is HTML at all is extraction's decision (crawler.extraction.decode.screen).
+        page = await self.extraction.process(task)
+        result = page.result
+        capture = None
+        if self.capture is not None:
+            # A worker that crashed or timed out returned no records: they are made here instead.
+            captured = page.captured or capture_page(task, result)
+            capture = self.capture.append(captured)
+            if captured.revisit:
+                capture = previous  # the response with the body: a revisit has none
         if isinstance(result, Rejection):
             self.skip(response.url, result.reason, result.detail, result.traceback)
             return
-        listing = response.meta.get("listing")
-        if listing is not None:
-            result = self._with_listing(result, listing, fetched_at)
-        requested = (response.meta.get("redirect_urls") or [response.url])[0]
-        yield ArticleRecord(
-            id=record_id(result.canonical_url),
-            url=response.url,
-            requested_url=requested,
-            canonical_url=result.canonical_url,
-            domain=domain_of(response.url),
-            title=result.title,
-            text=result.text,
-            authors=result.authors,
-            agencies=result.agencies,
-            published_at=result.published.utc if result.published else None,
-            published_date=result.published.local[:10] if result.published else None,
-            modified_at=result.modified.utc if result.modified else None,
-            dates={"published": result.published, "modified": result.modified},
-            fetched_at=utc_iso(fetched_at),
-            archived_at=None,
-            language=result.language,
-            description=result.description,
-            site_name=result.site_name,
-            tags=result.tags,
-            image=result.image,
-            content_sha256=content_sha256(result.title, result.text),
-            http=HttpInfo(
-                status=response.status,
-                content_type=headers.get("content-type"),
-                etag=headers.get("etag"),
-                last_modified=headers.get("last-modified"),
-            ),
-            spider=self.name,
-            job_id=self.job_id,
-            extractor=EXTRACTOR,
-            sources=result.sources,
-        )
+        if fetch.listing is not None:
+            result, disagreement = with_listing(result, fetch.listing, fetched_at)
+            if disagreement is not None:
+                self._disagree(fetch, result, disagreement)
+        yield assemble(result, fetch, capture)
 
-    def _with_listing(self, article: Article, listing: Listing, fetched_at: datetime) -> Article:
-        """Fill what the page lacks from its feed or sitemap entry, and check what both give."""
-        parsed = listing_date(listing.published, listing.source)
-        published = dates.choose([parsed], fetched_at, None) if parsed else None
-        if article.published is None and published is not None:
-            sources = {**article.sources, "published_at": listing.source}
-            article = replace(article, published=published, sources=sources)
-        elif published and published.utc and article.published and article.published.utc:
-            gap = abs(parse_utc(published.utc) - parse_utc(article.published.utc))
-            if gap > timedelta(days=1):
-                assert self.crawler.stats is not None
-                self.crawler.stats.inc_value(names.CROSSCHECK_MISMATCH)
-                logger.info(
-                    "Page and %s disagree on when %s was published: %s vs %s",
-                    listing.source,
-                    listing.url,
-                    article.published.utc,
-                    published.utc,
-                )
-        if article.title is None and listing.title:
-            article = replace(
-                article, title=listing.title, sources={**article.sources, "title": listing.source}
-            )
-        return article
+    def _disagree(self, fetch: Fetch, article: Article, listed: str) -> None:
+        assert fetch.listing is not None and article.published is not None
+        self.crawler.stats.inc_value(names.CROSSCHECK_MISMATCH)
+        logger.info(
+            "Page and %s disagree on when %s was published: %s vs %s",
+            fetch.listing.source,
+            fetch.listing.url,
+            article.published.utc,
+            listed,
+        )
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -11,8 +11,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import stats as names
+from crawler.assemble import Listing
 from crawler.errors import BrokenSource
-from crawler.spiders.base import ArchiveSpider, Listing
+from crawler.spiders.base import ArchiveSpider
 from crawler.spiders.sources import Entry
 
 logger = logging.getLogger(__name__)

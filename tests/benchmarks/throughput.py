@@ -4,7 +4,8 @@ In one run on one machine, for each N given (default 2,000 and 20,000):
 
 1. serve the generated site (``newssite.py``) from its own process, and measure the server alone;
 2. the ceiling: ``crawler.extraction.extract`` alone over the same N pages in one process per core;
-3. ``scrapy crawl article -a urls=FILE`` into a local archive directory;
+3. ``scrapy crawl article -a urls=FILE`` into a local archive directory, raw pages kept as WARC
+   (the default), then the same with ARCHIVE_WARC=False, and the bytes each stores per page;
 4. the same crawl into a local S3 server (moto's ThreadedMotoServer, in this process);
 
 and print pages/s, the ratio to the ceiling, CPU seconds per page, the peak resident memory of the
@@ -200,12 +201,40 @@ def run(pages: int, with_s3: bool) -> list[Figures]:
             )
             figures.records = sum(1 for _ in (local / "records").rglob("*.json"))
             results.append(figures)
+            stored = _bytes_per_page(local, pages)
+            plain = Path(scratch) / "archive-no-warc"
+            off = crawl(
+                "the same, ARCHIVE_WARC=False",
+                pages,
+                urls_file,
+                {"ARCHIVE_URI": str(plain), "ARCHIVE_WARC": "False", **spool},
+                {},
+            )
+            off.records = sum(1 for _ in (plain / "records").rglob("*.json"))
+            results.append(off)
+            print(
+                f"  stored per page: records {stored['records']:,.0f} B,"
+                f" WARC segments {stored['warc']:,.0f} B and their CDXJ index {stored['index']:,.0f} B"
+                f" (pages served: {sum(sizes) / pages:,.0f} B);"
+                f" capture on / off throughput: {figures.rate / off.rate:.2f}"
+            )
             if with_s3:
                 results.append(_crawl_into_s3(pages, urls_file, spool))
     finally:
         server.kill()
     _print(results, server_rate, cores)
     return results
+
+
+def _bytes_per_page(archive: Path, pages: int) -> dict[str, float]:
+    def total(pattern: str) -> int:
+        return sum(p.stat().st_size for p in archive.rglob(pattern))
+
+    return {
+        "records": total("records/**/*.json") / pages,
+        "warc": total("*.warc.gz") / pages,
+        "index": total("*.cdxj") / pages,
+    }
 
 
 def _crawl_into_s3(pages: int, urls_file: Path, spool: dict[str, str]) -> Figures:
@@ -267,8 +296,9 @@ def _print(results: list[Figures], server_rate: float, cores: int) -> None:
         )
     crawl_rate = max(f.rate for f in results[1:]) if len(results) > 1 else 0
     print(f"server / fastest crawl: {server_rate / crawl_rate:.1f}x" if crawl_rate else "")
-    if len(results) == 3:
-        print(f"S3 / local throughput: {results[2].rate / results[1].rate:.2f}")
+    s3 = [f for f in results if f.name.startswith("crawl into S3")]
+    if s3:
+        print(f"S3 / local throughput: {s3[0].rate / results[1].rate:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -284,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     runs = {n: run(n, not options.skip_s3) for n in options.sizes}
     if len(runs) > 1:
         small, large = min(runs), max(runs)
-        for index, label in ((1, "local"), (2, "S3")):
+        for index, label in ((1, "local"), (3, "S3")):
             if index < len(runs[small]):
                 ratio = runs[large][index].peak_rss / runs[small][index].peak_rss
                 print(f"peak memory, crawl into {label}, N={large:,} / N={small:,}: {ratio:.2f}")

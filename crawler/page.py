@@ -1,0 +1,49 @@
+"""What an extraction worker does with one fetched page: extract it (crawler.extraction) and, when
+the crawl keeps raw pages, build its WARC records (crawler.capture), both off the crawler's thread.
+
+No Scrapy import: worker processes load this module and what it imports only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from crawler.capture import Captured, Exchange, capture, outcome_of
+from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
+from crawler.record import CaptureRef
+from crawler.urls import record_id
+
+
+@dataclass(frozen=True)
+class PageTask:
+    exchange: Exchange
+    options: ExtractOptions
+    capture: bool = False
+    previous: CaptureRef | None = None  # the URL's last capture: an unchanged payload is a revisit of it
+    context: dict[str, Any] = field(default_factory=dict)  # spider, job id, listing: for the metadata record
+
+
+@dataclass(frozen=True)
+class PageResult:
+    result: Article | Rejection
+    captured: Captured | None = None
+
+
+def process_page(task: PageTask) -> PageResult:
+    exchange = task.exchange
+    headers = {name.lower(): value for name, value in exchange.response_headers}
+    result = extract(exchange.body, exchange.url, headers, exchange.fetched_at, task.options)
+    return PageResult(result, capture_page(task, result) if task.capture else None)
+
+
+def capture_page(task: PageTask, result: Article | Rejection) -> Captured:
+    """The page's WARC records, saying what ``result`` made of it."""
+    return capture(task.exchange, page_outcome(result, task.context), task.previous)
+
+
+def page_outcome(result: Article | Rejection, context: dict[str, Any]) -> dict[str, Any]:
+    """The metadata record's content: the extractor, and the record id or the reason for the skip."""
+    if isinstance(result, Article):
+        return outcome_of(asdict(EXTRACTOR), record_id(result.canonical_url), None, **context)
+    return outcome_of(asdict(EXTRACTOR), None, result.reason, **context)

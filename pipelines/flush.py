@@ -1,0 +1,79 @@
+"""``newsarchive flush``: deliver what a crawler left in its spool for an archive: records (versioned
+as the crawl would have), run manifests and WARC segments (a segment left open by a crawl that died is
+sealed first).
+
+Safe beside a running crawl: deliveries take the spool's lock, a running crawl's open segment is
+locked by it, and the archive's conditional writes keep a version from being stored twice. The
+summary goes to stderr, like download's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from crawler import stats as names
+from crawler.config import project_settings
+from crawler.errors import StorageError, StorageUnavailable, UsageError
+from crawler.outcome import plural
+from pipelines.delivery import Archiver, Counts
+from pipelines.segments import Segments
+from pipelines.spool import Spool
+from pipelines.stores import open_store
+
+_OUTCOMES = ("new", "changed", "unchanged")
+
+
+def command_flush(options: argparse.Namespace) -> None:
+    if options.attempts < 1:
+        raise UsageError(f"--attempts {options.attempts}: must be at least 1")
+    settings = project_settings()
+    store = open_store(options.archive or settings.get("ARCHIVE_URI"), settings)
+    spool = Spool(options.spool_dir or settings.get("ARCHIVE_SPOOL_DIR"), store.uri)
+    segments = Segments(spool.segments_directory)
+    segments.recover()
+    waiting = spool.count()
+    sealed = len(segments.sealed())
+    if not waiting and not spool.count_objects() and not sealed:
+        print(f"nothing to deliver: no records waiting in {spool.directory} for {store.uri}", file=sys.stderr)
+        return
+    try:
+        store.check_readable()
+    except StorageUnavailable as exc:
+        raise StorageUnavailable(
+            f"{plural(waiting, 'record')} and {plural(sealed, 'WARC segment')} still waiting in the spool"
+            f" {spool.directory}: {exc}",
+            kind=exc.kind,
+        ) from None
+    archiver = Archiver(store, spool, Counts(), attempts=options.attempts)
+    done = archiver.deliver_spooled(wait=True)
+    delivered_segments = 0
+    if done.error is None:
+        with spool.delivering(wait=True):
+            try:
+                delivered_segments = sum(1 for _ in segments.deliver(store))
+            except StorageError as exc:
+                done.error = exc
+    left = spool.count()
+    outcomes = {name: done.outcomes[getattr(names, f"RECORDS_{name.upper()}")] for name in _OUTCOMES}
+    print(
+        f"delivered {plural(done.records, 'record')} ("
+        + ", ".join(f"{name} {count}" for name, count in outcomes.items())
+        + f"), {plural(done.objects, 'run manifest')} and {plural(delivered_segments, 'WARC segment')}"
+        f" from {spool.directory} to {store.uri}",
+        file=sys.stderr,
+    )
+    if done.error is not None:
+        segments_left = len(segments.sealed())
+        raise StorageError(
+            f"{plural(left, 'record')} and {plural(segments_left, 'WARC segment')} still waiting in the"
+            f" spool {spool.directory}: {done.error}",
+            retryable=done.error.retryable,
+            kind=done.error.kind,
+        )
+    if done.unreadable:
+        raise StorageError(
+            f"{plural(done.unreadable, 'spooled entry', 'spooled entries')} not readable as records;"
+            f" kept as *.unreadable in {spool.directory}",
+            retryable=False,
+        )

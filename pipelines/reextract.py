@@ -1,0 +1,170 @@
+"""``newsarchive reextract``: today's extraction run again on the pages the archive captured, from its
+WARC segments, never the network.
+
+Each selected response is read back (pipelines.raw), extracted in worker processes on every core (the
+crawl's own pool and code: crawler.workers, crawler.page), assembled into a record exactly as the
+crawl assembles one (crawler.assemble), and archived by the crawl's Archiver: a record whose content
+changed becomes a new version, a page that is an article now gets its first record, an unchanged one
+is counted and not written. The record carries the extractor's version. Pages are taken in the order
+they were fetched, so an article's versions keep their order; versions are claimed by conditional
+writes, so a run that was interrupted is simply run again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from crawler import stats as names
+from crawler.assemble import Fetch, Listing, assemble, with_listing
+from crawler.extraction import Article, ExtractOptions
+from crawler.page import PageResult, PageTask
+from crawler.record import ArticleRecord
+from crawler.workers import ExtractionPool
+from pipelines.delivery import Archiver
+from pipelines.raw import Capture, RawPage, captures, read_page, segment_days
+from pipelines.reader import FETCHED, Query
+from pipelines.state import ArchiveState
+from pipelines.stores import ArchiveStore
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+_OUTCOMES = {names.RECORDS_NEW: NEW, names.RECORDS_CHANGED: CHANGED, names.RECORDS_UNCHANGED: UNCHANGED}
+
+
+@dataclass
+class Reextraction:
+    """What a run did: records by outcome, pages skipped by reason."""
+
+    outcomes: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def pages(self) -> int:
+        return sum(self.outcomes.values()) + sum(self.skipped.values())
+
+
+def selected(store: ArchiveStore, query: Query) -> list[Capture]:
+    """The captured responses a query selects by fetch time and domain, oldest first. A segment
+    opened before midnight holds pages of the next day: its day's folder is read too."""
+    if query.by != FETCHED:
+        raise ValueError("reextract selects pages by when they were fetched")
+    days = [day for day in segment_days(store) if query.days_wanted(day) or query.days_wanted(_next_day(day))]
+    chosen = []
+    for capture in captures(store, days):
+        if capture.revisit:
+            continue  # its body is the response it refers to, extracted on its own
+        if query.domains and capture.domain not in query.domains:
+            continue
+        moment = capture.fetched_at
+        if (query.since and moment < query.since) or (query.before and moment >= query.before):
+            continue
+        chosen.append(capture)
+    return chosen
+
+
+def _next_day(day: str) -> str:
+    from datetime import date
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def reextract(
+    store: ArchiveStore,
+    archiver: Archiver,
+    chosen: list[Capture],
+    query: Query,
+    *,
+    pool: ExtractionPool,
+    options: ExtractOptions,
+    readers: int,
+    dry_run: bool = False,
+    step: Callable[[], None] = lambda: None,
+) -> Reextraction:
+    done = Reextraction()
+    state = ArchiveState(store)
+    window = 2 * max(1, pool.workers) + readers
+    with ThreadPoolExecutor(max_workers=readers) as reading:
+        pages = (reading.submit(read_page, store, c.segment, c.offset, c.length) for c in chosen)
+        for page, result in _in_order(pages, pool, options, window):
+            step()
+            if not _wanted(page, query):
+                continue
+            outcome = _archive(page, result, archiver, state, dry_run)
+            if outcome.startswith("skipped:"):
+                done.skipped[outcome[len("skipped:") :]] += 1
+            else:
+                done.outcomes[outcome] += 1
+    return done
+
+
+def _in_order(
+    pages: Iterator[Future[RawPage]], pool: ExtractionPool, options: ExtractOptions, window: int
+) -> Iterator[tuple[RawPage, PageResult]]:
+    """Each page with its extraction, in the order given, with up to ``window`` pages in flight."""
+    flight: deque[tuple[RawPage, Future[PageResult] | PageResult]] = deque()
+
+    def start(read: Future[RawPage]) -> None:
+        page = read.result()
+        task = PageTask(page.exchange, options)
+        flight.append((page, pool.submit(task) if pool.workers else pool.function(task)))
+
+    for read in pages:
+        start(read)
+        if len(flight) >= window:
+            yield _finished(pool, *flight.popleft())
+    while flight:
+        yield _finished(pool, *flight.popleft())
+
+
+def _finished(
+    pool: ExtractionPool, page: RawPage, pending: Future[PageResult] | PageResult
+) -> tuple[RawPage, PageResult]:
+    if isinstance(pending, PageResult):
+        return page, pending
+    pending.exception()  # waits for it
+    return page, pool.outcome(pending)
+
+
+def _wanted(page: RawPage, query: Query) -> bool:
+    if query.spiders and page.outcome.get("spider") not in query.spiders:
+        return False
+    return not (query.jobs and page.outcome.get("job_id") not in query.jobs)
+
+
+def _archive(
+    page: RawPage, result: PageResult, archiver: Archiver, state: ArchiveState, dry_run: bool
+) -> str:
+    article = result.result
+    if not isinstance(article, Article):
+        return f"skipped:{article.reason}"
+    record = _record(page, article)
+    if dry_run:
+        found, _ = state.article(record.id)
+        latest = found.latest() if found else None
+        if latest is None:
+            return NEW
+        return UNCHANGED if latest.content_sha256 == record.content_sha256 else CHANGED
+    outcome, _ = archiver.archive(record)
+    archiver.count(outcome)
+    return _OUTCOMES[outcome]
+
+
+def _record(page: RawPage, article: Article) -> ArticleRecord:
+    """The record the crawl would have made of the page, with today's extractor."""
+    exchange, context = page.exchange, page.outcome
+    fetch = Fetch(
+        url=exchange.url,
+        requested_url=context.get("requested_url") or exchange.url,
+        status=exchange.status,
+        headers={name.lower(): value for name, value in exchange.response_headers},
+        fetched_at=exchange.fetched_at,
+        spider=context.get("spider") or "unknown",
+        job_id=context.get("job_id") or "unknown",
+        listing=Listing.from_dict(context.get("listing")),
+    )
+    if fetch.listing is not None:
+        article, _ = with_listing(article, fetch.listing, fetch.fetched_at)
+    return assemble(article, fetch, page.ref)

@@ -1,0 +1,341 @@
+"""Raw pages kept as WARC (crawler.capture, pipelines.capture, pipelines.segments): every fetched page
+captured, every record pointing to the response that holds its page, segments that warcio,
+cdxj-indexer and pywb read, revisits on re-crawls, and records given back by re-extraction from the
+segments alone (pipelines.reextract), in a directory and in moto's S3 server."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.demo.__main__ import site_pages
+from crawler.demo.server import SITE_DIR, LocalSite
+from tests.conftest import PROJECT_DIR, ArchiveTarget, read_local_records, run_crawl
+from tests.sites import article_html
+from tests.test_crawl import ARTICLES
+from tests.warcs import archive_objects, check_captures, check_segments, manifests, metadata_records, resolve
+
+PAGES = len(site_pages())  # every HTML page of the sample site
+SKIPPED = Counter({"not_article": 2, "too_short": 6})  # the sample site's other pages (test_crawl)
+SUMMARY = re.compile(
+    r"^reextracted (?P<pages>\d+) pages with (?P<version>\S+):"
+    r" wrote new (?P<new>\d+), changed (?P<changed>\d+);"
+    r" unchanged (?P<unchanged>\d+); skipped (?P<skipped>\d+) \((?P<reasons>[^)]*)\) in [\d.]+ s$"
+)
+
+
+def urls_file(tmp_path: Path, urls: list[str]) -> str:
+    path = tmp_path / f"urls-{len(list(tmp_path.glob('urls-*')))}.txt"
+    path.write_text("".join(f"{url}\n" for url in urls), "utf-8")
+    return str(path)
+
+
+def crawl(
+    urls: list[str], tmp_path: Path, settings: list[str], *extra: str, env: dict[str, str] | None = None
+) -> Any:
+    result = run_crawl("article", "-a", f"urls={urls_file(tmp_path, urls)}", *settings, *extra, env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def served(url: str) -> bytes:
+    with urllib.request.urlopen(url) as answer:
+        return bytes(answer.read())
+
+
+def test_every_fetched_page_is_captured_and_every_record_points_to_its_response(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    archive = tmp_path / "archive"
+    crawl(
+        [site.url + path for path in site_pages()],
+        tmp_path,
+        [*crawl_settings, "-s", f"ARCHIVE_URI={archive}"],
+    )
+    objects = archive_objects(archive)
+    types = check_segments(objects)
+    assert types == Counter({"warcinfo": 1, "request": PAGES, "response": PAGES, "metadata": PAGES})
+    records = read_local_records(archive)
+    assert len(records) == len(ARTICLES)
+    check_captures(objects, records)
+    for record in records.values():
+        assert resolve(objects, record["capture"])[1] == served(record["url"])
+
+    # The metadata record of each page: the extractor, and the record it became or why it did not.
+    metadata = metadata_records(objects)
+    assert len(metadata) == PAGES
+    extractor = next(iter(records.values()))["extractor"]
+    assert {m["extractor"] for m in metadata} == {json.dumps(extractor, sort_keys=True)}
+    assert sorted(m["record_id"] for m in metadata if "record_id" in m) == sorted(
+        r["id"] for r in records.values()
+    )
+    assert Counter(m["skipped"] for m in metadata if "skipped" in m) == SKIPPED
+    assert {m["refers_to"] for m in metadata if "record_id" in m} == {
+        r["capture"]["record_id"] for r in records.values()
+    }
+    [manifest] = manifests(objects)
+    [segment] = [key for key in objects if key.endswith(".warc.gz")]
+    assert manifest["warc"]["segments"] == [segment]
+    assert (manifest["warc"]["pages"], manifest["warc"]["responses"], manifest["warc"]["revisits"]) == (
+        PAGES,
+        PAGES,
+        0,
+    )
+    assert manifest["warc"]["bytes"] == len(objects[segment]) - len(_warcinfo_member(objects[segment]))
+
+
+def _warcinfo_member(segment: bytes) -> bytes:
+    """The segment's first gzip member: its warcinfo record, which no page is counted in."""
+    decompressor = zlib.decompressobj(31)
+    decompressor.decompress(segment)
+    return segment[: len(segment) - len(decompressor.unused_data)]
+
+
+def test_the_body_is_stored_decoded_and_its_transfer_headers_renamed(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    html = article_html(7).encode("utf-8")
+    packed = gzip.compress(html)
+    url = site.add_route(
+        "/capture/gzipped.html", 200, packed, content_type="text/html; charset=utf-8", content_encoding="gzip"
+    )
+    archive = tmp_path / "archive"
+    crawl([url], tmp_path, [*crawl_settings, "-s", f"ARCHIVE_URI={archive}"])
+    [record] = read_local_records(archive).values()
+    response, body = resolve(archive_objects(archive), record["capture"])
+    http = response.http_headers
+    assert http.get_header("Content-Encoding") is None
+    assert http.get_header("X-Crawler-Content-Encoding") == "gzip"
+    assert http.get_header("X-Crawler-Content-Length") == str(len(packed))
+    assert http.get_header("Content-Length") == str(len(html))
+    assert body == html
+
+
+def _no_validators(body: bytes) -> Any:
+    """A handler serving ``body`` with neither ETag nor Last-Modified: every fetch is a full 200."""
+
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return handle
+
+
+def test_a_recrawl_of_unchanged_articles_writes_revisits_only(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    plain = site.add_handler("/capture/no-validators.html", _no_validators(article_html(8).encode("utf-8")))
+    urls = [site.url + "/" + path for path in ARTICLES] + [plain]
+    archive = tmp_path / "archive"
+    settings = [*crawl_settings, "-s", f"ARCHIVE_URI={archive}", "-s", "ARCHIVE_REFRESH_AFTER=0"]
+    crawl(urls, tmp_path, settings, "-s", "ARCHIVE_JOB_ID=run-1")
+    first = read_local_records(archive)
+    crawl(urls, tmp_path, settings, "-s", "ARCHIVE_JOB_ID=run-2")
+    objects = archive_objects(archive)
+    assert read_local_records(archive) == first  # nothing changed: no record written
+
+    runs = {m["job_id"]: m for m in manifests(objects)}
+    [second] = runs["run-2"]["warc"]["segments"]
+    revisits = []
+    for record in ArchiveIterator(io.BytesIO(objects[second]), check_digests="raise"):
+        if record.rec_type == "revisit":
+            revisits.append(record.rec_headers)
+        else:
+            assert record.rec_type in ("warcinfo", "request", "metadata")
+    profiles = Counter(h.get_header("WARC-Profile").rsplit("/", 1)[-1] for h in revisits)
+    assert profiles == Counter({"server-not-modified": len(ARTICLES), "identical-payload-digest": 1})
+    by_url = {r["url"]: r["capture"] for r in first.values()}
+    assert sorted(
+        (h.get_header("WARC-Target-URI"), h.get_header("WARC-Refers-To")) for h in revisits
+    ) == sorted((url, capture["record_id"]) for url, capture in by_url.items())
+    assert runs["run-2"]["warc"]["revisits"] == len(urls) and runs["run-2"]["warc"]["responses"] == 0
+    check_segments(objects)
+    check_captures(objects, first)  # the records still point to the responses with the bodies
+
+
+def test_with_capture_off_no_segment_is_written(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    archive = tmp_path / "archive"
+    crawl(
+        [site.url + "/" + ARTICLES[0]],
+        tmp_path,
+        [*crawl_settings, "-s", f"ARCHIVE_URI={archive}", "-s", "ARCHIVE_WARC=false"],
+    )
+    objects = archive_objects(archive)
+    assert not [key for key in objects if key.startswith("warc/")]
+    [record] = read_local_records(archive).values()
+    assert record["capture"] is None
+    assert [m["warc"] for m in manifests(objects)] == [None]
+
+
+def newsarchive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=PROJECT_DIR,
+        env={**base, **(env or {})},
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _delete(target: ArchiveTarget, s3_client: Any, prefixes: tuple[str, ...]) -> None:
+    if target.kind == "local":
+        for prefix in prefixes:
+            shutil.rmtree(Path(target.uri) / prefix)
+        return
+    bucket = target.uri.split("/")[2]
+    for key in [k for k in target.read_all() if k.startswith(prefixes)]:
+        s3_client.delete_object(Bucket=bucket, Key=f"news/{key}")
+
+
+def test_reextract_gives_back_the_crawls_records_from_the_segments_alone(
+    archive_target: ArchiveTarget, tmp_path: Path, crawl_settings: list[str], request: pytest.FixtureRequest
+) -> None:
+    with LocalSite() as own_site:
+        crawl(
+            [own_site.url + path for path in site_pages()],
+            tmp_path,
+            [*crawl_settings, *archive_target.settings],
+            env=archive_target.env,
+        )
+    crawled = archive_target.records()
+    assert len(crawled) == len(ARTICLES)
+    # The site is gone; so are the records and the archive's state: only the segments (and runs) remain.
+    client = request.getfixturevalue("s3_server").client() if archive_target.kind == "s3" else None
+    _delete(archive_target, client, ("records/", "state/"))
+    assert archive_target.records() == {}
+    env = {**archive_target.env, "ARCHIVE_SPOOL_DIR": str(tmp_path / "spool")}
+    if archive_target.kind == "s3":
+        env["AWS_ENDPOINT_URL"] = request.getfixturevalue("s3_server").endpoint
+    first = newsarchive("reextract", "--archive", archive_target.uri, env=env)
+    assert first.returncode == 0, first.stderr.decode()[-3000:]
+    summary = SUMMARY.match(first.stderr.decode().splitlines()[-1])
+    assert summary is not None, first.stderr.decode()
+    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(SKIPPED.items()))
+    assert (
+        summary["pages"],
+        summary["new"],
+        summary["changed"],
+        summary["unchanged"],
+        summary["reasons"],
+    ) == (
+        str(PAGES),
+        str(len(ARTICLES)),
+        "0",
+        "0",
+        reasons,
+    )
+    again = archive_target.records()
+    assert sorted(again) == sorted(crawled)  # key for key
+    fields = (
+        "url",
+        "title",
+        "text",
+        "authors",
+        "agencies",
+        "published_at",
+        "modified_at",
+        "dates",
+        "capture",
+    )
+    for key, record in crawled.items():
+        assert {f: again[key][f] for f in fields} == {f: record[f] for f in fields}, key
+        assert (again[key]["version"], again[key]["job_id"]) == (1, record["job_id"])
+
+    # Run again (or after an interruption): everything is found done.
+    second = newsarchive("reextract", "--archive", archive_target.uri, env=env)
+    assert second.returncode == 0
+    summary = SUMMARY.match(second.stderr.decode().splitlines()[-1])
+    assert summary is not None and (summary["new"], summary["unchanged"]) == ("0", str(len(ARTICLES)))
+    assert archive_target.records() == again
+
+
+def test_get_raw_prints_the_captured_page_and_warc_writes_its_record(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    archive = tmp_path / "archive"
+    url = site.url + "/" + ARTICLES[0]
+    crawl([url], tmp_path, [*crawl_settings, "-s", f"ARCHIVE_URI={archive}"])
+    raw = newsarchive("get", url, "--raw", "--archive", str(archive))
+    assert raw.returncode == 0, raw.stderr.decode()
+    assert raw.stdout == (SITE_DIR / ARTICLES[0]).read_bytes()
+    target = tmp_path / "page.warc.gz"
+    written = newsarchive("get", url, "--warc", str(target), "--archive", str(archive))
+    assert written.returncode == 0, written.stderr.decode()
+    record, body = resolve({"page": target.read_bytes()}, {"warc": "page", "offset": 0, "length": 1 << 30})
+    assert (record.rec_type, record.rec_headers.get_header("WARC-Target-URI")) == ("response", url)
+    assert body == raw.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def pywb(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    """pywb's own virtualenv (made by `make test`: pywb cannot share ours), and a directory for it."""
+    venv = Path(os.environ.get("PYWB_VENV") or PROJECT_DIR / ".venv-pywb")
+    assert (venv / "bin" / "wayback").exists(), f"no pywb in {venv}: run the tests with `make test`"
+    home = tmp_path / "pywb"
+    home.mkdir()
+    yield venv / "bin", home
+
+
+def test_pywb_replays_a_captured_page_as_it_was_served(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str], pywb: tuple[Path, Path]
+) -> None:
+    archive = tmp_path / "archive"
+    urls = [site.url + path for path in site_pages()]
+    crawl(urls, tmp_path, [*crawl_settings, "-s", f"ARCHIVE_URI={archive}"])
+    [segment] = sorted((archive / "warc").rglob("*.warc.gz"))
+    binaries, home = pywb
+    for command in (["wb-manager", "init", "news"], ["wb-manager", "add", "news", str(segment)]):
+        subprocess.run([str(binaries / command[0]), *command[1:]], cwd=home, check=True, capture_output=True)
+    port = _free_port()
+    wayback = subprocess.Popen(
+        [str(binaries / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # until it listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert wayback.poll() is None and time.monotonic() < deadline, "pywb did not start"
+                time.sleep(0.1)
+        for path in ARTICLES[:3]:
+            replayed = served(f"http://127.0.0.1:{port}/news/id_/{site.url}/{path}")
+            assert replayed == (SITE_DIR / path).read_bytes(), path
+    finally:
+        wayback.terminate()
+        wayback.wait(30)

@@ -22,13 +22,13 @@ from __future__ import annotations
 import io
 import json
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
@@ -39,8 +39,9 @@ WARC_VERSION = "WARC/1.1"
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 # Headers that describe the bytes on the wire, not the body stored.
 _TRANSFER_HEADERS = {"transfer-encoding", "content-encoding", "content-length"}
-# Level 1: about three times faster than zlib's default for pages a third larger; the crawl's CPU
-# goes to extraction.
+# ISA-L's level 1 (isal, a drop-in zlib): a 170 KB page in 0.5 ms where zlib takes 2 ms at level 1 and
+# 4.5 ms at its default, for the same size as zlib's level 1 (measured on the benchmark's pages). The
+# crawl's CPU goes to extraction; the members are standard gzip.
 GZIP_LEVEL = 1
 
 
@@ -180,7 +181,7 @@ def _member(writer: WARCWriter, record: Any) -> bytes:
     """One record as one gzip member, so a reader can seek to it and inflate it alone."""
     plain = io.BytesIO()
     writer._write_warc_record(plain, record)  # warcio's own serialisation, without its level-9 gzip
-    packer = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+    packer = isal_zlib.compressobj(GZIP_LEVEL, isal_zlib.DEFLATED, isal_zlib.MAX_WBITS + 16)
     return packer.compress(plain.getvalue()) + packer.flush()
 
 

@@ -35,6 +35,9 @@ from crawler.errors import StorageError
 from crawler.frontier.crawl_manifest import crawl_manifest
 from crawler.frontier.extension import FrontierExtension, frontier_of
 from crawler.frontier.roster import ProcessResult
+from crawler.health import Verdict
+from crawler.jobs import default_job_name
+from crawler.monitor import monitor_of
 from crawler.record import encode_json, now_utc, utc_iso
 from pipelines.capture import capture_of
 from pipelines.keys import manifest_key
@@ -69,20 +72,31 @@ class ManifestExtension:
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = utc_iso(now_utc())
 
-    def build(self, spider: Spider, reason: str) -> dict[str, Any]:
+    def job(self, spider: Spider) -> str:
+        """The scheduled job a run belongs to: ARCHIVE_JOB_NAME, else the spider and its arguments,
+        as ``crawler.jobs`` names a job; the runs a site's history is taken from."""
+        arguments = getattr(spider, "arguments", {})
+        name = self.crawler.settings.get("ARCHIVE_JOB_NAME")
+        return name or default_job_name(spider.name, [f"{k}={v}" for k, v in sorted(arguments.items())])
+
+    def build(
+        self, spider: Spider, reason: str, domains: dict[str, Any] | None, verdict: Verdict | None
+    ) -> dict[str, Any]:
         assert self.crawler.stats is not None
         stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
         figures = outcome.summary(stats)
+        monitor = monitor_of(self.crawler)
         return {
             "manifest_version": MANIFEST_VERSION,
             "job_id": getattr(spider, "job_id", None),
             "job_name": self.crawler.settings.get("ARCHIVE_JOB_NAME") or None,
+            "job": self.job(spider),
             "spider": spider.name,
             "arguments": getattr(spider, "arguments", {}),
             "started_at": self.started_at,
             "finished_at": utc_iso(now_utc()),
             "finish_reason": reason,
-            "exit_status": outcome.exit_status(stats, self.min_records),
+            "exit_status": outcome.exit_status(stats, self.min_records, bool(monitor and monitor.fail)),
             "archive": self.store.uri,
             "counts": {
                 "pages_fetched": figures["pages_fetched"],
@@ -108,6 +122,10 @@ class ManifestExtension:
             ),
             # null with ARCHIVE_WARC off; else the WARC segments this run wrote its raw pages to.
             "warc": self._warc(stats),
+            # What the run made of each site's pages (crawler.health), and how that compares with the
+            # site's history: null in the process manifests of a shared crawl, judged as a whole.
+            "domains": domains,
+            "health": verdict.to_dict() if verdict is not None else None,
         }
 
     def _warc(self, stats: dict[str, Any]) -> dict[str, Any] | None:
@@ -129,13 +147,19 @@ class ManifestExtension:
         capture = capture_of(self.crawler)
         if capture is not None:
             await capture.finish()  # its segments sealed and delivered before they are listed
-        manifest = self.build(spider, reason)
+        monitor = monitor_of(self.crawler)
+        frontier = frontier_of(self.crawler)
+        domains = monitor.figures() if monitor is not None else None
+        verdict = None
+        if monitor is not None and domains is not None and frontier is None:
+            job = self.job(spider)
+            verdict = await maybe_deferred_to_future(deferToThread(monitor.verdict, domains, job, self.store))
+        manifest = self.build(spider, reason, domains, verdict)
         stats.set_value(names.EXIT_STATUS, manifest["exit_status"])
         worker = manifest["frontier"]["worker"] if manifest["frontier"] else None
         key = manifest_key(self.started_at, manifest["job_id"] or "unknown", worker)
         if await maybe_deferred_to_future(deferToThread(self._write, key, manifest)):
             stats.set_value(names.MANIFEST_KEY, key)
-        frontier = frontier_of(self.crawler)
         if frontier is not None and manifest["frontier"]:
             await maybe_deferred_to_future(deferToThread(self._conclude, frontier, manifest, key))
 
@@ -173,6 +197,7 @@ class ManifestExtension:
             finish_reason=manifest["finish_reason"],
             articles_found=outcome.articles_found(stats.get_stats()),
             counts=manifest["counts"],
+            domains=manifest["domains"] or {},
         )
         try:
             reports = frontier.conclude(own, finished=manifest["finish_reason"] == "finished")
@@ -183,6 +208,12 @@ class ManifestExtension:
             return
         processes, lost = reports
         crawl = crawl_manifest(manifest, processes, lost, self.min_records)
+        monitor = monitor_of(self.crawler)
+        if monitor is not None:
+            verdict = monitor.verdict(crawl["domains"], crawl["job"], self.store)
+            crawl["health"] = verdict.to_dict()
+            if verdict.degraded and monitor.fail and crawl["exit_status"] == outcome.OK:
+                crawl["exit_status"] = outcome.DEGRADED
         crawl_key = manifest_key(self.started_at, manifest["job_id"] or "unknown")
         if self._write(crawl_key, crawl):
             stats.set_value(names.CRAWL_MANIFEST_KEY, crawl_key)

@@ -34,6 +34,7 @@ NO_ACCESS = 7
 UNREACHABLE = 8
 BAD_RECORD = 9
 NOT_FOUND = 10
+DEGRADED = 11
 
 EXIT_STATUSES = {
     OK: "done: the crawl finished and every record is in the archive",
@@ -47,6 +48,7 @@ EXIT_STATUSES = {
     UNREACHABLE: "the storage endpoint cannot be reached",
     BAD_RECORD: "a record is not valid JSON (newsarchive; the others were still processed)",
     NOT_FOUND: "no record of that URL or id (newsarchive get)",
+    DEGRADED: "extraction degraded on a site, compared with its history (with ARCHIVE_HEALTH_FAIL=true)",
 }
 _STORAGE_STATUSES = {MISSING: NO_ARCHIVE, CREDENTIALS: NO_ACCESS, UNREACHABLE_KIND: UNREACHABLE}
 
@@ -91,7 +93,7 @@ def articles_found(stats: Mapping[str, Any]) -> int:
     return sum(stats.get(key, 0) for key in keys) - stats.get(names.RECORDS_DELIVERED_LATE, 0)
 
 
-def exit_status(stats: Mapping[str, Any], min_records: int = 0) -> int:
+def exit_status(stats: Mapping[str, Any], min_records: int = 0, health_fail: bool = False) -> int:
     if stats.get("finish_reason") != "finished":
         return CRAWL_FAILED
     if stats.get(names.RECORDS_LOST, 0) or stats.get(names.SPOOL_PENDING, 0):
@@ -100,6 +102,8 @@ def exit_status(stats: Mapping[str, Any], min_records: int = 0) -> int:
         return NOT_DELIVERED
     if articles_found(stats) < min_records:
         return TOO_FEW_RECORDS
+    if health_fail and stats.get(names.HEALTH_DEGRADED, 0):
+        return DEGRADED
     return OK
 
 
@@ -164,6 +168,14 @@ def format_summary(stats: Mapping[str, Any]) -> str:
             f"records spooled: {figures['records_spooled']} (delivered late {figures['delivered_late']},"
             f" still waiting {figures['spool_pending']})"
         )
+    degraded = sorted(
+        (key[len(names.health_degraded("")) :], figures)
+        for key, figures in stats.items()
+        if key.startswith(names.health_degraded(""))
+    )
+    if degraded:
+        sites = "; ".join(f"{domain}: {', '.join(figures)}" for domain, figures in degraded)
+        lines.append(f"degraded sites:  {len(degraded)} ({sites})")
     if stats.get(names.WARC_SEGMENTS_PENDING, 0):
         waiting = plural(stats[names.WARC_SEGMENTS_PENDING], "WARC segment")
         lines.append(f"raw pages:       {waiting} waiting in the spool for delivery")

@@ -29,6 +29,8 @@ RECORDS_STORED = f"{PREFIX}/records/stored"
 RECORDS_NEW = f"{PREFIX}/records/new"
 RECORDS_CHANGED = f"{PREFIX}/records/changed"
 RECORDS_UNCHANGED = f"{PREFIX}/records/unchanged"
+# A record's outcome in the archive, by its counter: as summaries and health figures name it.
+OUTCOMES = {RECORDS_NEW: "new", RECORDS_CHANGED: "changed", RECORDS_UNCHANGED: "unchanged"}
 NOT_MODIFIED = f"{PREFIX}/incremental/not_modified"
 FRESH = f"{PREFIX}/incremental/fresh"
 STATE_CONFLICTS = f"{PREFIX}/state/conflicts"
@@ -67,6 +69,9 @@ WARC_BYTES = f"{PREFIX}/warc/bytes"
 WARC_SEGMENTS_SEALED = f"{PREFIX}/warc/segments/sealed"
 WARC_SEGMENTS_DELIVERED = f"{PREFIX}/warc/segments/delivered"
 WARC_SEGMENTS_PENDING = f"{PREFIX}/warc/segments/pending"
+# Per-domain extraction health (crawler.monitor): domains degraded, seen for the first time.
+HEALTH_DEGRADED = f"{PREFIX}/health/degraded"
+HEALTH_NEW = f"{PREFIX}/health/new_domains"
 # The run's exit status (crawler.outcome), set once by the manifest extension when the spider closes:
 # the whole crawl's for the seed of a shared frontier. The crawl command exits with it.
 EXIT_STATUS = f"{PREFIX}/exit_status"
@@ -105,6 +110,11 @@ def refuse_request(
 def broken_source(reason: str) -> str:
     """The counter of feeds and sitemaps that could not be read for ``reason`` (malformed, empty, ...)."""
     return BROKEN_SOURCE_PREFIX + reason
+
+
+def health_degraded(domain: str) -> str:
+    """The figures (names) by which ``domain`` degraded in this run."""
+    return f"{PREFIX}/health/degraded/{domain}"
 
 
 def store_error(kind: str) -> str:

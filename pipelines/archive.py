@@ -26,6 +26,7 @@ from twisted.python.threadpool import ThreadPool
 
 from crawler import config
 from crawler import stats as names
+from crawler.monitor import HealthMonitor, monitor_of
 from crawler.outcome import plural
 from crawler.record import ArticleRecord
 from crawler.stats import Stats
@@ -49,9 +50,11 @@ class ArchivePipeline:
         backoff: float,
         retry_interval: float = 0.0,
         capture: WarcCapture | None = None,
+        monitor: HealthMonitor | None = None,
     ) -> None:
         self.store = store
         self.capture = capture
+        self.monitor = monitor
         self.spool = spool
         self.stats = stats
         self.archiver = Archiver(
@@ -76,6 +79,7 @@ class ArchivePipeline:
             backoff=config.number(settings, "ARCHIVE_WRITE_BACKOFF", minimum=0),
             retry_interval=config.number(settings, "ARCHIVE_SPOOL_RETRY_INTERVAL", minimum=0),
             capture=capture_of(crawler),
+            monitor=monitor_of(crawler),
         )
 
     def _in_thread(self, function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -142,6 +146,8 @@ class ArchivePipeline:
         finally:
             self.in_flight -= 1
         self.archiver.count(outcome)
+        if self.monitor is not None and outcome in names.OUTCOMES:
+            self.monitor.stored(item.url, names.OUTCOMES[outcome])
         return archived
 
     def _store(self, record: ArticleRecord) -> tuple[str, ArticleRecord]:

@@ -27,8 +27,10 @@ from crawler.config import project_settings
 from crawler.durations import parse_since
 from crawler.errors import ArchiverError, NotFound, UsageError
 from crawler.extraction import EXTRACTOR
+from crawler.health import FIGURES
 from crawler.outcome import EXIT_STATUSES, plural
 from crawler.workers import ExtractionPool, available_cores
+from pipelines import health_report
 from pipelines.delivery import Archiver, Counts
 from pipelines.download import Progress, download_files, download_lines
 from pipelines.flush import command_flush
@@ -119,6 +121,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     stats.add_argument("--json", action="store_true", help="one JSON document instead")
+    health = commands.add_parser(
+        "health", parents=[common], help="each site's extraction figures over the runs, the degraded marked"
+    )
+    health.add_argument("--since", metavar="DATE", default="30d", help="runs started since (default 30d)")
+    health.add_argument("--domain", action="append", default=[], help="a host; repeatable")
+    health.add_argument("--job", action="append", default=[], help="a job's name; repeatable")
+    health.add_argument("--json", action="store_true", help="one JSON document instead of the table")
+    health.add_argument(
+        "--figure", choices=FIGURES, default="body_median", help="the figure plotted (default body_median)"
+    )
+    health.add_argument("--plot", metavar="FILE", help="the figure over the runs as an SVG chart")
+    health.add_argument(
+        "--prometheus",
+        metavar="FILE",
+        help="the latest figures in Prometheus's text format (textfile collector)",
+    )
     reextract = commands.add_parser(
         "reextract",
         parents=[common, filters],
@@ -148,7 +166,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     options = build_parser().parse_args(argv)
     if options.workers < 1:
         raise UsageError(f"--workers {options.workers}: must be at least 1")
-    if hasattr(options, "since"):  # a command with filters
+    if hasattr(options, "versions"):  # a command with the record filters
         options.query = parse_query(options, _now())
     return options
 
@@ -280,6 +298,22 @@ def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO
     )
 
 
+def command_health(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
+    since = _point(options.since, "--since", _now())
+    runs = health_report.domain_runs(
+        reader, since, tuple(options.job), tuple(d.lower() for d in options.domain)
+    )
+    if options.json:
+        out.write(json.dumps(runs, ensure_ascii=False, indent=1) + "\n")
+    else:
+        out.write(health_report.table(runs))
+        out.write(health_report.sparklines(runs, options.figure))
+    if options.plot:
+        health_report.write(options.plot, health_report.svg(runs, options.figure))
+    if options.prometheus:
+        health_report.write(options.prometheus, health_report.prometheus(runs))
+
+
 def command_reextract(options: argparse.Namespace) -> None:
     """Extract the selected captured pages again and archive what changed; summary on stderr."""
     started = time.monotonic()
@@ -316,7 +350,13 @@ def command_reextract(options: argparse.Namespace) -> None:
     )
 
 
-COMMANDS = {"ls": command_ls, "get": command_get, "stats": command_stats, "download": command_download}
+COMMANDS = {
+    "ls": command_ls,
+    "get": command_get,
+    "stats": command_stats,
+    "download": command_download,
+    "health": command_health,
+}
 
 
 def _now() -> datetime:

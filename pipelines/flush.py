@@ -21,8 +21,6 @@ from pipelines.segments import Segments
 from pipelines.spool import Spool
 from pipelines.stores import open_store
 
-_OUTCOMES = ("new", "changed", "unchanged")
-
 
 def command_flush(options: argparse.Namespace) -> None:
     if options.attempts < 1:
@@ -55,7 +53,7 @@ def command_flush(options: argparse.Namespace) -> None:
             except StorageError as exc:
                 done.error = exc
     left = spool.count()
-    outcomes = {name: done.outcomes[getattr(names, f"RECORDS_{name.upper()}")] for name in _OUTCOMES}
+    outcomes = {name: done.outcomes[key] for key, name in names.OUTCOMES.items()}
     print(
         f"delivered {plural(done.records, 'record')} ("
         + ", ".join(f"{name} {count}" for name, count in outcomes.items())

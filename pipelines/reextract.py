@@ -30,8 +30,9 @@ from pipelines.reader import FETCHED, Query
 from pipelines.state import ArchiveState
 from pipelines.stores import ArchiveStore
 
-NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
-_OUTCOMES = {names.RECORDS_NEW: NEW, names.RECORDS_CHANGED: CHANGED, names.RECORDS_UNCHANGED: UNCHANGED}
+NEW, CHANGED, UNCHANGED = (
+    names.OUTCOMES[key] for key in (names.RECORDS_NEW, names.RECORDS_CHANGED, names.RECORDS_UNCHANGED)
+)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def _archive(
         return UNCHANGED if latest.content_sha256 == record.content_sha256 else CHANGED
     outcome, _ = archiver.archive(record)
     archiver.count(outcome)
-    return _OUTCOMES[outcome]
+    return names.OUTCOMES[outcome]
 
 
 def _record(page: RawPage, article: Article) -> ArticleRecord:

@@ -60,6 +60,8 @@ EXTENSIONS = {
     "crawler.frontier.extension.FrontierExtension": 1,
     # Keeps raw pages in WARC segments (ARCHIVE_WARC); sealed and listed before the manifest.
     "pipelines.capture.WarcCapture": 2,
+    # Per-domain extraction health, judged against each site's history in the manifest.
+    "crawler.monitor.HealthMonitor": 3,
     # Writes the run's manifest and decides its exit status.
     "crawler.manifest.ManifestExtension": 500,
 }
@@ -69,6 +71,21 @@ ARCHIVE_WARC = _env("ARCHIVE_WARC", "True")
 # A segment is sealed and delivered at this many bytes, or this old, and when the crawl ends.
 ARCHIVE_WARC_MAX_SIZE = _env("ARCHIVE_WARC_MAX_SIZE", str(1_000_000_000))
 ARCHIVE_WARC_MAX_AGE = _env("ARCHIVE_WARC_MAX_AGE", "1h")
+# Per-domain extraction health (crawler.health): each site's figures in this run are compared with the
+# median of its last ARCHIVE_HEALTH_RUNS runs of the same job that had at least ARCHIVE_HEALTH_MIN_PAGES
+# of its pages (read from the manifests of the last ARCHIVE_HEALTH_DAYS days); with fewer than
+# ARCHIVE_HEALTH_MIN_HISTORY such runs a site is not judged. Degraded: a share (title, published time,
+# authors, lead, language) ARCHIVE_HEALTH_SHARE_DROP below its usual value, a body length below
+# ARCHIVE_HEALTH_LENGTH_DROP times it, rejected pages or HTTP errors ARCHIVE_HEALTH_RISE above theirs.
+ARCHIVE_HEALTH_RUNS = _env("ARCHIVE_HEALTH_RUNS", "7")
+ARCHIVE_HEALTH_MIN_PAGES = _env("ARCHIVE_HEALTH_MIN_PAGES", "10")
+ARCHIVE_HEALTH_MIN_HISTORY = _env("ARCHIVE_HEALTH_MIN_HISTORY", "3")
+ARCHIVE_HEALTH_DAYS = _env("ARCHIVE_HEALTH_DAYS", "30")
+ARCHIVE_HEALTH_SHARE_DROP = _env("ARCHIVE_HEALTH_SHARE_DROP", "0.25")
+ARCHIVE_HEALTH_LENGTH_DROP = _env("ARCHIVE_HEALTH_LENGTH_DROP", "0.5")
+ARCHIVE_HEALTH_RISE = _env("ARCHIVE_HEALTH_RISE", "0.25")
+# True: a run in which a site degraded exits with status 11, so a scheduler can alert.
+ARCHIVE_HEALTH_FAIL = _env("ARCHIVE_HEALTH_FAIL", "False")
 # Exit status 4 when a run finds fewer article pages than this (new, changed or unchanged); 0: no check.
 ARCHIVE_MIN_RECORDS = 0
 

@@ -218,7 +218,9 @@ class ArchiveTarget:
     def documents(self, prefix: str) -> dict[str, dict[str, Any]]:
         """Every JSON document whose key starts with ``prefix`` (records/, runs/, state/, locks/)."""
         return {
-            key: json.loads(data) for key, data in sorted(self.read_all().items()) if key.startswith(prefix)
+            key: json.loads(data)
+            for key, data in sorted(self.read_all().items())
+            if key.startswith(prefix) and key.endswith(".json")
         }
 
     def records(self) -> dict[str, dict[str, Any]]:

@@ -102,8 +102,16 @@ def test_one_article_into_s3_is_one_object_matching_the_page(
     )
     assert result.returncode == 0, result.stderr[-3000:]
     objects = s3_server.objects(bucket)
-    # The record, the URL's and the article's incremental state, and the run's manifest.
-    assert sorted(key.split("/")[1] for key in objects) == ["records", "runs", "state", "state"]
+    # The record, the URL's and the article's incremental state, the run's manifest, the WARC segment
+    # with the raw page and the segment's index.
+    assert sorted(key.split("/")[1] for key in objects) == [
+        "records",
+        "runs",
+        "state",
+        "state",
+        "warc",
+        "warc",
+    ]
     key, body = next((k, v) for k, v in objects.items() if k.startswith("news/records/"))
     check_record(json.loads(body), site.url, key[len("news/") :], record_validator)
     assert S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in result.stdout + result.stderr

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -24,7 +25,7 @@ from scrapy.core.scheduler import Scheduler as MemoryScheduler
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
-from crawler import config
+from crawler import config, outcome
 from crawler.demo.server import LocalSite
 from crawler.frontier.core import Frontier, redacted
 from crawler.frontier.crawl_manifest import crawl_manifest
@@ -34,6 +35,7 @@ from crawler.outcome import crawl_exit_status
 from pipelines.keys import manifest_key
 from tests.conftest import PROJECT_DIR, read_local_records, run_crawl
 from tests.redis_server import redis_server
+from tests.test_health import CHANGED, HOSTS, PAGES, health_sites, publish
 
 ARTICLES = 500
 WAIT = 240.0  # seconds a worker may take; the crawls below take a fraction of it
@@ -266,22 +268,22 @@ def start_workers(
     longer than that to start on a busy machine. So the frontier is held busy, as a process with
     work in flight holds it, until the seed has started its crawl.
     """
-    frontier = Frontier(redis.Redis.from_url(redis_url_of(settings)), "gazette", timedelta(days=1))
-    frontier.server.zadd(frontier.busy, {"held-by-the-test": time.time() + WAIT})
+    client = redis.Redis.from_url(redis_url_of(settings))
     workers = []
-    for _ in range(count - 1):
-        worker = Crawl(
-            ["sitemap", "-a", f"url={news_site.sitemap}", *settings, "-s", "FRONTIER_JOIN=True"], crawl_env()
-        )
-        crawls.append(worker)
-        workers.append(worker)
-    for worker in workers:
-        worker.wait_for(r"Joining frontier gazette as worker")
-    seed = Crawl(["sitemap", "-a", f"url={news_site.sitemap}", *settings], crawl_env())
-    crawls.append(seed)
-    seed.wait_for(r"Seeding a new crawl")
-    frontier.server.zrem(frontier.busy, "held-by-the-test")
-    frontier.server.close()
+    with holding_the_frontier(client):
+        for _ in range(count - 1):
+            worker = Crawl(
+                ["sitemap", "-a", f"url={news_site.sitemap}", *settings, "-s", "FRONTIER_JOIN=True"],
+                crawl_env(),
+            )
+            crawls.append(worker)
+            workers.append(worker)
+        for worker in workers:
+            worker.wait_for(r"Joining frontier gazette as worker")
+        seed = Crawl(["sitemap", "-a", f"url={news_site.sitemap}", *settings], crawl_env())
+        crawls.append(seed)
+        seed.wait_for(r"Seeding a new crawl")
+    client.close()
     return seed, workers
 
 
@@ -539,6 +541,75 @@ def test_a_crawl_on_the_frontier_uses_nothing_deprecated(
     assert [line for line in result.stderr.splitlines() if "Warning" in line or " WARNING: " in line] == []
     whole_crawl = result.stdout.splitlines()[-1]
     assert whole_crawl.startswith("whole crawl:     1 process reported, 0 lost, exit status 0")
+
+
+def test_on_a_shared_frontier_the_seed_judges_each_site_over_every_process(
+    frontier_redis: redis.Redis, redis_url: str, tmp_path: Path, crawls: list[Crawl]
+) -> None:
+    """Each process sees part of a site's pages: the crawl's manifest adds their figures up, and the
+    seed judges the sites on them, against the crawls before (crawler.health, tests/test_health.py)."""
+    settings = [
+        *frontier_settings(tmp_path, redis_url),
+        *("-s", "ARCHIVE_HEALTH_MIN_PAGES=5", "-s", "ARCHIVE_HEALTH_MIN_HISTORY=2"),
+    ]
+    with health_sites(tmp_path) as sites:
+        for run in (1, 2, 3):
+            urls = tmp_path / f"urls-{run}.txt"
+            urls.write_text("".join(f"{url}\n" for url in publish(sites, run, changed=run == 3)))
+            run_settings = [*settings, "-s", f"ARCHIVE_HEALTH_FAIL={run == 3}"]
+            with holding_the_frontier(frontier_redis):
+                worker = Crawl(
+                    ["article", "-a", f"urls={urls}", *run_settings, "-s", "FRONTIER_JOIN=True"], crawl_env()
+                )
+                crawls.append(worker)
+                worker.wait_for(r"Joining frontier gazette as worker")
+                seed = Crawl(
+                    [
+                        "article",
+                        "-a",
+                        f"urls={urls}",
+                        *run_settings,
+                        "-s",
+                        f"ARCHIVE_JOB_ID=gazette-run-{run}",
+                    ],
+                    crawl_env(),
+                )
+                crawls.append(seed)
+                seed.wait_for(r"Seeding a new crawl")
+            statuses = [worker.finish(), seed.finish()]
+            assert statuses == [0, outcome.DEGRADED if run == 3 else 0], seed.log()
+    [crawl] = [m for m in crawl_manifests(tmp_path / "archive") if m["job_id"] == "gazette-run-3"]
+    assert sorted(crawl["domains"]) == list(HOSTS)
+    assert {domain: figures["pages"] for domain, figures in crawl["domains"].items()} == dict.fromkeys(
+        HOSTS, PAGES
+    )
+    assert (sorted(crawl["health"]["degraded"]), crawl["health"]["healthy"]) == (
+        [CHANGED],
+        ["127.0.0.1", "127.0.0.2"],
+    )
+    assert sorted(crawl["health"]["degraded"][CHANGED]) == [
+        "authors",
+        "body_median",
+        "body_p10",
+        "published_day",
+        "published_minute",
+    ]
+    # The processes' own manifests carry their part of the figures, and no verdict.
+    parts = [m for m in manifests(tmp_path / "archive") if m["job_id"] == "gazette-run-3"]
+    assert len(parts) == 2 and all(m["health"] is None for m in parts)
+    assert sum(m["domains"].get(CHANGED, {}).get("pages", 0) for m in parts) == PAGES
+
+
+@contextmanager
+def holding_the_frontier(client: redis.Redis) -> Iterator[None]:
+    """The frontier held busy, as a process with work in flight holds it: a joined worker does not
+    leave before the seed has started (it waits FRONTIER_IDLE_CLOSE, 2 s here)."""
+    frontier = Frontier(client, "gazette", timedelta(days=1))
+    client.zadd(frontier.busy, {"held-by-the-test": time.time() + WAIT})
+    try:
+        yield
+    finally:
+        client.zrem(frontier.busy, "held-by-the-test")
 
 
 # --- the duplicate filter -------------------------------------------------------------------------

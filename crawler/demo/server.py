@@ -40,7 +40,8 @@ class Route:
 class LocalSite:
     """``with LocalSite() as site: site.url`` serves SITE_DIR (or ``root``) until the block ends."""
 
-    def __init__(self, root: Path = SITE_DIR, port: int = 0) -> None:
+    def __init__(self, root: Path = SITE_DIR, port: int = 0, host: str = "127.0.0.1") -> None:
+        """``host``: a loopback address; 127.0.0.2, 127.0.0.3, ... give sites on other hosts (domains)."""
         self.root = root.resolve()
         self.routes: dict[str, Route] = {}
         self.handlers: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
@@ -48,7 +49,7 @@ class LocalSite:
         self.stopping = threading.Event()
         self.hits: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="local-site", daemon=True)
 

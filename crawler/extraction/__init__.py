@@ -73,7 +73,7 @@ def _extract(
     if tree.find("body") is None:
         return Rejection("too_short", "0 characters of text")
     page = read_metadata(tree)
-    blocks = body.body_blocks(tree, url, page)
+    blocks, standfirst = body.body_blocks(tree, url, page)
     short = _too_short(blocks, options, tree)
     if short is not None:
         return short
@@ -87,7 +87,11 @@ def _extract(
     if body.text_length(text) < options.min_chars:  # the text was mostly the headline repeated
         return Rejection("too_short", f"{len(text)} characters of text besides the title")
     byline, authors_source = fields.authors(page, site)
+    description = fields.description(page)
     sources = {"title": title_source, "authors": authors_source}
+    lead = fields.lead_source(blocks, description, standfirst)
+    if lead:
+        sources["lead"] = lead
     if published:
         sources["published_at"] = published.source
     if modified:
@@ -100,7 +104,7 @@ def _extract(
         published=published,
         modified=modified,
         language=fields.language(page, headers),
-        description=fields.description(page),
+        description=description,
         site_name=site,
         tags=fields.tags(page),
         image=fields.image(page, url),

@@ -206,7 +206,9 @@ def _headline_element(tree: Any) -> Any:
     return None
 
 
-def body_blocks(tree: Any, url: str, page: PageMetadata) -> list[str]:
+def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], bool]:
+    """The article's text blocks, in order; and whether a standfirst outside trafilatura's body was
+    put first."""
     document = trafilatura.bare_extraction(
         prune(tree),
         url=url,
@@ -216,7 +218,7 @@ def body_blocks(tree: Any, url: str, page: PageMetadata) -> list[str]:
         output_format="python",
     )
     if not isinstance(document, trafilatura.settings.Document) or document.body is None:
-        return []
+        return [], False
     chrome = _chrome_texts(tree)
     link_items = _link_lists(tree)
     chrome.update(t.casefold() for t in page.datelines)
@@ -231,7 +233,7 @@ def body_blocks(tree: Any, url: str, page: PageMetadata) -> list[str]:
     lead = _lead(tree, blocks, _headline_element(tree))
     if lead:
         blocks.insert(0, lead)
-    return blocks
+    return blocks, lead is not None
 
 
 def is_article(blocks: list[str], page: PageMetadata, url: str, dated: bool) -> bool:

@@ -201,6 +201,19 @@ def page_dates(page: PageMetadata, fetched_at: datetime) -> tuple[PageDate | Non
     return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)
 
 
+def lead_source(blocks: list[str], description: str | None, standfirst: bool) -> str | None:
+    """Where the article's lead comes from: a standfirst recovered outside the body, or a first
+    paragraph that the page's own description repeats (whole or cut); None when neither."""
+    if standfirst:
+        return "standfirst"
+    if description and blocks:
+        first, summary = " ".join(blocks[0].split()).casefold(), description.casefold()
+        stem = min(len(first), len(summary), 60)
+        if stem >= 20 and first[:stem] == summary[:stem]:
+            return "description"
+    return None
+
+
 def canonical(page: PageMetadata, url: str) -> str:
     """The article's canonical URL (crawler.urls.canonicalize): the page's own, if on the same site,
     else the URL it was fetched from. Decided here only; the record id derives from it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler import outcome
+from crawler import health, outcome
 from crawler.frontier.roster import ProcessResult
 from crawler.record import now_utc, utc_iso
 
@@ -30,6 +30,7 @@ def crawl_manifest(
         "finish_reason": finish_reason,
         "exit_status": outcome.crawl_exit_status(statuses, len(lost), found, min_records),
         "counts": _summed([process.counts for process in processes]),
+        "domains": health.summed(process.domains for process in processes),
         "frontier": {
             "name": seed["frontier"]["name"],
             "worker": None,

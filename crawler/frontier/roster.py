@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ class ProcessResult:
     finish_reason: str
     articles_found: int
     counts: dict[str, Any]
+    domains: dict[str, Any] = field(default_factory=dict)  # its figures per domain (crawler.health)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -21,6 +21,7 @@ from crawler.assemble import Fetch, Listing, assemble, with_listing
 from crawler.extraction import Article, ExtractOptions, Rejection
 from crawler.middlewares.exchange import exchange_of
 from crawler.middlewares.incremental import ARTICLE, URL_STATE
+from crawler.monitor import HealthMonitor, monitor_of
 from crawler.page import PageTask, capture_page
 from crawler.record import ArticleRecord, now_utc
 from crawler.urls import parse_url_arguments
@@ -97,6 +98,13 @@ class ArchiveSpider(scrapy.Spider):
             self._capture = capture_of(self.crawler)
         return self._capture
 
+    @property
+    def monitor(self) -> HealthMonitor | None:
+        """The crawl's per-domain health figures (an extension, built after the spider)."""
+        if not hasattr(self, "_monitor"):
+            self._monitor = monitor_of(self.crawler)
+        return self._monitor
+
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()
         headers = {
@@ -132,6 +140,8 @@ class ArchiveSpider(scrapy.Spider):
             capture = self.capture.append(captured)
             if captured.revisit:
                 capture = previous  # the response with the body: a revisit has none
+        if self.monitor is not None:
+            self.monitor.extracted(response.url, result)
         if isinstance(result, Rejection):
             self.skip(response.url, result.reason, result.detail, result.traceback)
             return
@@ -158,6 +168,8 @@ class ArchiveSpider(scrapy.Spider):
         if isinstance(error, HttpError):  # before IgnoreRequest, its base class
             status = error.response.status
             self.skip(request.url, f"http_{status}", f"HTTP {status}")
+            if self.monitor is not None:
+                self.monitor.http_error(error.response.url, status)
         elif isinstance(error, IgnoreRequest):
             return  # dropped on purpose (archived recently, not modified, robots.txt): counted there
         else:

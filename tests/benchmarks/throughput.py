@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -171,7 +172,7 @@ def measure_server(port: int, pages: int) -> float:
     return len(sample) / (time.perf_counter() - started)
 
 
-def run(pages: int, with_s3: bool) -> list[Figures]:
+def run(pages: int, with_s3: bool, repeat: int = 1) -> list[Figures]:
     cores = available_cores()
     port = _free_port()
     ready = multiprocessing.get_context("spawn").Event()
@@ -194,29 +195,29 @@ def run(pages: int, with_s3: bool) -> list[Figures]:
         with tempfile.TemporaryDirectory(prefix="newsarchive-bench-") as scratch:
             urls_file = Path(scratch) / "urls.txt"
             urls_file.write_text("".join(f"{base_url}/news/{n}.html\n" for n in range(pages)))
-            local = Path(scratch) / "archive"
             spool = {"ARCHIVE_SPOOL_DIR": str(Path(scratch) / "spool")}
-            figures = crawl(
-                "crawl into a local directory", pages, urls_file, {"ARCHIVE_URI": str(local), **spool}, {}
-            )
-            figures.records = sum(1 for _ in (local / "records").rglob("*.json"))
-            results.append(figures)
-            stored = _bytes_per_page(local, pages)
-            plain = Path(scratch) / "archive-no-warc"
-            off = crawl(
-                "the same, ARCHIVE_WARC=False",
-                pages,
-                urls_file,
-                {"ARCHIVE_URI": str(plain), "ARCHIVE_WARC": "False", **spool},
-                {},
-            )
-            off.records = sum(1 for _ in (plain / "records").rglob("*.json"))
-            results.append(off)
+            ratios = []
+            for attempt in range(repeat):  # on, off, on, off, ...: a slow spell hits both alike
+                local = Path(scratch) / f"archive-{attempt}"
+                on = crawl(
+                    "crawl into a local directory", pages, urls_file, {"ARCHIVE_URI": str(local), **spool}, {}
+                )
+                on.records = sum(1 for _ in (local / "records").rglob("*.json"))
+                plain = Path(scratch) / f"archive-no-warc-{attempt}"
+                settings = {"ARCHIVE_URI": str(plain), "ARCHIVE_WARC": "False", **spool}
+                off = crawl("the same, ARCHIVE_WARC=False", pages, urls_file, settings, {})
+                off.records = sum(1 for _ in (plain / "records").rglob("*.json"))
+                ratios.append(on.rate / off.rate)
+                if attempt == 0:
+                    results += [on, off]
+                    stored = _bytes_per_page(local, pages)
             print(
                 f"  stored per page: records {stored['records']:,.0f} B,"
                 f" WARC segments {stored['warc']:,.0f} B and their CDXJ index {stored['index']:,.0f} B"
-                f" (pages served: {sum(sizes) / pages:,.0f} B);"
-                f" capture on / off throughput: {figures.rate / off.rate:.2f}"
+                f" (pages served: {sum(sizes) / pages:,.0f} B); capture on / off throughput:"
+                f" {statistics.median(ratios):.2f} (median of {len(ratios)}: "
+                + ", ".join(f"{r:.2f}" for r in ratios)
+                + ")"
             )
             if with_s3:
                 results.append(_crawl_into_s3(pages, urls_file, spool))
@@ -305,13 +306,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[2000, 20000])
     parser.add_argument("--skip-s3", action="store_true", help="crawl into a local directory only")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="crawls with and without WARC capture, alternated (default 1 each)",
+    )
     options = parser.parse_args(argv)
     print(
         f"newsarchive throughput benchmark, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"{platform.machine()}, {available_cores()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}"
     )
-    runs = {n: run(n, not options.skip_s3) for n in options.sizes}
+    runs = {n: run(n, not options.skip_s3, options.repeat) for n in options.sizes}
     if len(runs) > 1:
         small, large = min(runs), max(runs)
         for index, label in ((1, "local"), (3, "S3")):

@@ -69,6 +69,7 @@ WARC_BYTES = f"{PREFIX}/warc/bytes"
 WARC_SEGMENTS_SEALED = f"{PREFIX}/warc/segments/sealed"
 WARC_SEGMENTS_DELIVERED = f"{PREFIX}/warc/segments/delivered"
 WARC_SEGMENTS_PENDING = f"{PREFIX}/warc/segments/pending"
+WARC_FAILED = f"{PREFIX}/warc/failed"  # pages whose records could not be written to the segment
 # Per-domain extraction health (crawler.monitor): domains degraded, seen for the first time.
 HEALTH_DEGRADED = f"{PREFIX}/health/degraded"
 HEALTH_NEW = f"{PREFIX}/health/new_domains"

@@ -124,7 +124,11 @@ class WarcCapture:
     # --- delivery --------------------------------------------------------------------------------
 
     def _deliver_soon(self) -> Deferred[Any]:
-        return deferToThread(self.deliver)
+        delivering = deferToThread(self.deliver)
+        delivering.addErrback(
+            lambda failure: logger.error("Could not deliver WARC segments: %s", failure.value)
+        )
+        return delivering
 
     def deliver(self) -> int:
         """Deliver the sealed segments of this archive's spool, oldest first, until storage fails;

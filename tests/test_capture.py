@@ -11,9 +11,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import zlib
@@ -29,7 +31,7 @@ from warcio.archiveiterator import ArchiveIterator
 from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite
 from tests.conftest import PROJECT_DIR, ArchiveTarget, read_local_records, run_crawl
-from tests.sites import article_html
+from tests.sites import add_articles, article_html, start_crawl, write_urls
 from tests.test_crawl import ARTICLES
 from tests.warcs import archive_objects, check_captures, check_segments, manifests, metadata_records, resolve
 
@@ -339,3 +341,52 @@ def test_pywb_replays_a_captured_page_as_it_was_served(
     finally:
         wayback.terminate()
         wayback.wait(30)
+
+
+def test_sigterm_seals_the_open_segment_and_delivers_it(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    """A scheduler's stop: the crawl closes cleanly, its segment sealed, delivered and listed."""
+    urls = add_articles(site, "sigterm", 3)
+    answer = threading.Event()
+
+    def stall(request: BaseHTTPRequestHandler) -> None:
+        answer.wait(120)  # until the crawl has been told to stop
+        _no_validators(article_html(99).encode("utf-8"))(request)
+
+    urls.append(site.add_handler("/sigterm/stalled.html", stall))
+    archive = tmp_path / "archive"
+    arguments = [
+        "article",
+        "-a",
+        f"urls={write_urls(tmp_path / 'urls.txt', urls)}",
+        *("-s", f"ARCHIVE_URI={archive}"),
+        *crawl_settings,
+    ]
+    crawl = start_crawl(arguments, log=tmp_path / "log")
+    try:
+        deadline = time.monotonic() + 120
+        while len(list((archive / "records").rglob("*.json"))) < 3:  # the crawl's progress, on disk
+            assert crawl.poll() is None and time.monotonic() < deadline, (tmp_path / "log").read_text()[
+                -3000:
+            ]
+            time.sleep(0.05)
+        crawl.send_signal(signal.SIGTERM)
+        log = tmp_path / "log"
+        while "Received SIGTERM" not in log.read_text():
+            assert crawl.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.05)
+        answer.set()
+        crawl.communicate(timeout=120)
+    finally:
+        answer.set()
+        if crawl.poll() is None:
+            crawl.kill()
+    objects = archive_objects(archive)
+    [manifest] = manifests(objects)
+    assert manifest["finish_reason"] == "shutdown"
+    [segment] = manifest["warc"]["segments"]
+    assert segment in objects and manifest["warc"]["segments_pending"] == 0
+    check_segments(objects)
+    check_captures(objects, read_local_records(archive))
+    assert list((tmp_path / "spool").rglob("*.warc.gz*")) == []

@@ -137,9 +137,14 @@ class ArchiveSpider(scrapy.Spider):
         if self.capture is not None:
             # A worker that crashed or timed out returned no records: they are made here instead.
             captured = page.captured or capture_page(task, result)
-            capture = self.capture.append(captured)
-            if captured.revisit:
-                capture = previous  # the response with the body: a revisit has none
+            try:
+                capture = self.capture.append(captured)
+            except OSError as exc:  # the spool's disk: the record is still archived, without its page
+                self.crawler.stats.inc_value(names.WARC_FAILED)
+                logger.error("Could not keep the raw page of %s: %s", response.url, exc)
+            else:
+                if captured.revisit:
+                    capture = previous  # the response with the body: a revisit has none
         if self.monitor is not None:
             self.monitor.extracted(response.url, result)
         if isinstance(result, Rejection):

@@ -252,3 +252,67 @@ def test_pages_without_type_or_date_are_judged_by_url_shape(url: str, head: str,
     markup = page(PARAS, head).replace(b"<meta property='og:type' content='article'>", b"")
     result = extract(markup, url, HTML, FETCHED)
     assert isinstance(result, Article) is is_article, result
+
+
+_PROSE = (
+    "<p>The harbour board of Port Alder agreed on Tuesday to rebuild the northern quay wall, which has "
+    "sunk by a hand's width since the winter storms, and asked the county for half of the cost.</p>"
+    "<p>Work starts in March and should end before the summer ferries begin; the fish market moves to "
+    "the old rope works meanwhile, its traders said after a long meeting on Monday night.</p>"
+    "<p>The county will answer in April, after its own engineers have looked at the wall.</p>"
+)
+
+
+def _story(body: str, before: str = "") -> bytes:
+    """An article page (og:type article, two paragraphs of prose) with ``body`` inside its article."""
+    return (
+        f'{before}<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Quay wall</title>'
+        '<meta property="og:type" content="article"></head><body><nav><a href="/">Home</a></nav>'
+        f"<article><h1>Quay wall to be rebuilt</h1>{_PROSE}{body}</article></body></html>"
+    ).encode()
+
+
+def _text_of(body: bytes) -> str:
+    result = run(body)
+    assert isinstance(result, Article), result
+    return result.text
+
+
+def test_text_is_stored_nfc_without_invisible_characters() -> None:
+    text = _text_of(
+        _story("<p>Ita&shy;li&shy;ens Hafen\u200bamt und das Cafe\u0301 am Kai sind heute zu.</p>")
+    )
+    assert "Italiens Hafenamt und das Caf\u00e9 am Kai sind heute zu." in text
+    assert not {"\u00ad", "\u200b", "\u0301"} & set(text)
+
+
+def test_junk_printed_before_the_document_does_not_hide_it() -> None:
+    notice = (
+        "<br />\n<b>Warning</b>:  Undefined variable $slug in <b>/var/www/article.php</b>"
+        " on line <b>12</b><br />\n"
+    )
+    text = _text_of(_story("", before=notice))
+    assert text.startswith("The harbour board of Port Alder") and "Undefined variable" not in text
+
+
+def test_nested_lists_come_once_and_blocks_in_an_item_keep_their_spaces() -> None:
+    lists = (
+        "<ul><li>Materials<ul><li>Granite from the old quarry</li><li>Oak piles</li></ul></li>"
+        "<li>Labour</li></ul><ul><li><p>2026</p><p>FABCON</p><p>Atlanta</p></li></ul>"
+    )
+    text = _text_of(_story(lists))
+    assert "- Materials\n  - Granite from the old quarry\n  - Oak piles\n- Labour" in text
+    assert text.count("Granite from the old quarry") == 1
+    assert "- 2026 FABCON Atlanta" in text
+
+
+def test_code_comments_and_headings_named_after_their_text_are_not_chrome() -> None:
+    parts = (
+        '<h2 id="h-what-the-comments-say">What the comments say</h2>'
+        "<p>Most of the forty letters the board received asked for the old stones to be reused.</p>"
+        '<pre><code class="language-python"><span class="hljs-comment"># keep the tide table cached</span>\n'
+        "tides = load_tides()</code></pre>"
+    )
+    text = _text_of(_story(parts))
+    assert "What the comments say" in text
+    assert "# keep the tide table cached" in text

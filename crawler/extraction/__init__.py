@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from crawler.extraction import body, fields, nesting
-from crawler.extraction.decode import decode_html, screen
+from crawler.extraction.decode import decode_html, screen, tidy
 from crawler.extraction.fields import MAX_TITLE_CHARS, strip_site_name
 from crawler.extraction.metadata import parse_html, read_metadata
 from crawler.extraction.options import EXTRACTOR, ExtractOptions, Rejection
@@ -74,20 +74,22 @@ def _extract(
         return Rejection("too_short", "0 characters of text")
     page = read_metadata(tree)
     blocks, standfirst = body.body_blocks(tree, url, page)
+    blocks = [clean for block in blocks if (clean := tidy(block))]
     short = _too_short(blocks, options, tree)
     if short is not None:
         return short
     published, modified = fields.page_dates(page, fetched_at)
     if not body.is_article(blocks, page, url, published is not None):
         return Rejection("not_article", "no article prose")
-    site = fields.site_name(page)
+    site = _tidied(fields.site_name(page))
     title, title_source = fields.title(page, site)
+    title = _tidied(title)
     blocks = [b for b in blocks if title is None or b.casefold() != title.casefold()]
     text = "\n\n".join(blocks)
     if body.text_length(text) < options.min_chars:  # the text was mostly the headline repeated
         return Rejection("too_short", f"{len(text)} characters of text besides the title")
     byline, authors_source = fields.authors(page, site)
-    description = fields.description(page)
+    description = _tidied(fields.description(page))
     sources = {"title": title_source, "authors": authors_source}
     lead = fields.lead_source(blocks, description, standfirst)
     if lead:
@@ -99,18 +101,22 @@ def _extract(
     return Article(
         title=title,
         text=text,
-        authors=byline.authors,
-        agencies=byline.agencies,
+        authors=[tidy(name) for name in byline.authors],
+        agencies=[tidy(name) for name in byline.agencies],
         published=published,
         modified=modified,
         language=fields.language(page, headers),
         description=description,
         site_name=site,
-        tags=fields.tags(page),
+        tags=[tidy(tag) for tag in fields.tags(page)],
         image=fields.image(page, url),
         canonical_url=fields.canonical(page, url),
         sources=sources,
     )
+
+
+def _tidied(text: str | None) -> str | None:
+    return tidy(text) if text is not None else None
 
 
 def _too_short(blocks: list[str], options: ExtractOptions, tree: object) -> Rejection | None:

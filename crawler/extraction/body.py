@@ -90,22 +90,40 @@ def prune(tree: Any) -> Any:
     for element in list(body.iter()):
         if not isinstance(element.tag, str) or element.getparent() is None:
             continue
-        words = class_words(element)
+        words = _naming_words(element)
         short_prompt = bool(words & _SHORT_ONLY_WORDS) and len(text_of(element)) < _SHORT_ONLY_CHARS
         if element.tag in _PRUNE_TAGS or short_prompt or (words & _PRUNE_WORDS and not words & CONTENT_WORDS):
             # Never drop a container that holds the headline or most of the page: a wrapper class
-            # like "main has-sidebar" must not take the article with it.
-            if element.xpath(".//h1") or len(text_of(element)) > 0.4 * total:
+            # like "main has-sidebar" must not take the article with it. Nor code: its classes are
+            # syntax highlighting ("hljs-comment" is a comment in the code, not a comment section).
+            if element.xpath(".//h1 | ancestor-or-self::pre | ancestor-or-self::code"):
+                continue
+            if len(text_of(element)) > 0.4 * total:
                 continue
             element.drop_tree()
     return pruned
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SLUG = re.compile(r"[^\w]+")
+
+
+def _naming_words(element: Any) -> set[str]:
+    """The class and id words that say what an element is; a heading's id made from its own text
+    (WordPress's ``h-what-comments-say``) says nothing about it and is left out."""
+    identifier = (element.get("id") or "").lower()
+    if element.tag in _HEADINGS and identifier:
+        slug = _SLUG.sub("-", text_of(element).lower()).strip("-")
+        if slug and slug[:24] in identifier:
+            return class_words(element) - set(_SLUG.split(identifier))
+    return class_words(element)
 
 
 def _chrome_texts(tree: Any) -> set[str]:
     """Texts of captions and chrome elements: a block equal to one of them is not article text."""
     texts = set()
     for element in tree.xpath("//figcaption | //*[@class or @id]"):
-        if element.tag == "figcaption" or class_words(element) & _PRUNE_WORDS:
+        if element.tag == "figcaption" or _naming_words(element) & _PRUNE_WORDS:
             text = text_of(element)
             if 0 < len(text) < 400:
                 texts.add(text.casefold())
@@ -143,14 +161,43 @@ def _raw_blocks(body: Any, link_items: set[str]) -> Iterator[str]:
             yield " ".join(element.tail.split())
 
 
+# Elements of trafilatura's output that are blocks: their text never runs into the text beside them
+# ("2026<p>FABCON</p>" is "2026 FABCON"), where inline ones (hi, ref) join as written.
+_BLOCKS = {"p", "head", "list", "item", "quote", "table", "row", "cell", "lb", "div", "code"}
+
+
+def _spaced_text(element: Any, leave_out: str | None = None) -> str:
+    """The element's text with its blocks kept apart by a space; ``leave_out``: a tag whose elements
+    (nested lists, which are items of their own) are left out."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and child.tag != leave_out:
+                block = " " if child.tag in _BLOCKS else ""
+                parts.append(block)
+                walk(child)
+                parts.append(block)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
 def _block_text(element: Any, link_items: set[str]) -> str:
     if element.tag in ("list",):
-        items = [" ".join("".join(item.itertext()).split()) for item in element.iter("item")]
-        return "\n".join(f"- {item}" for item in items if item and item.casefold() not in link_items)
+        lines = []
+        for item in element.iter("item"):
+            text = _spaced_text(item, leave_out="list")  # a nested list's items come on their own
+            if text and text.casefold() not in link_items:
+                depth = sum(1 for ancestor in item.iterancestors("list")) - 1
+                lines.append(f"{'  ' * max(0, depth)}- {text}")
+        return "\n".join(lines)
     if element.tag == "table":
         rows = []
         for row in element.iter("row"):
-            cells = [" ".join("".join(cell.itertext()).split()) for cell in row.iter("cell")]
+            cells = [_spaced_text(cell) for cell in row.iter("cell")]
             rows.append(" | ".join(c for c in cells if c))
         return "\n".join(r for r in rows if r)
     return _inline_text(element)
@@ -166,6 +213,8 @@ def _inline_text(element: Any) -> str:
         if child.tag == "lb":
             lines.append("".join(current))
             current = []
+        elif child.tag in _BLOCKS:
+            current.append(f" {_spaced_text(child)} ")
         else:
             current.append("".join(child.itertext()))
         current.append(child.tail or "")

@@ -8,6 +8,7 @@ body. Both questions are answered here, once, before anything parses the page.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import charset_normalizer
 from w3lib.encoding import (
@@ -30,6 +31,17 @@ _BINARY_MAGIC = (
     b"RIFF",
     b"\x00\x00\x01\x00",
 )
+
+
+# Characters that are never seen but break a search: soft hyphens ("Ita\u00adli\u00adens" is not found as
+# "Italiens"), zero-width spaces, word joiners, byte-order marks. Zero-width (non-)joiners stay: Persian,
+# Indic scripts and emoji need them.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+
+
+def tidy(text: str) -> str:
+    """Text as stored: NFC, without invisible characters."""
+    return unicodedata.normalize("NFC", text.translate(_INVISIBLE))
 
 
 def screen(body: bytes, content_type: str, options: ExtractOptions) -> Rejection | None:

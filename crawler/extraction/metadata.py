@@ -226,12 +226,31 @@ def parse_html(markup: str) -> Any:
     """Parse HTML once, as trafilatura does (its parser options matter for what it finds), so the
     metadata readers and the body extraction share one tree; None when there is no document.
 
-    A page nested deeper than the parser goes, which it would cut short, is parsed again flattened
+    A page with junk before its document (a PHP warning) is parsed from where the document starts; a
+    page nested deeper than the parser goes, which it would cut short, is parsed again flattened
     (crawler.extraction.nesting)."""
     tree = load_html(markup)
+    if tree is not None and tree.find("body") is None:
+        document = _after_junk(markup)
+        if document is not None:
+            tree = document
     if tree is not None and nesting.cut_by_parser(tree):
         tree = load_html(nesting.flatten(markup))
     return tree
+
+
+# Where the document starts, after whatever a server printed before it.
+_DOCUMENT_START = re.compile(r"<!doctype\s+html|<html[\s>]", re.IGNORECASE)
+
+
+def _after_junk(markup: str) -> Any:
+    """The document that follows junk printed before it (a PHP notice, stray text), which leaves the
+    parser with a fragment and no body; None when there is none."""
+    start = _DOCUMENT_START.search(markup)
+    if start is None or start.start() == 0:
+        return None
+    document = load_html(markup[start.start() :])
+    return document if document is not None and document.find("body") is not None else None
 
 
 def meta_date_names(kind: str) -> tuple[str, ...]:

@@ -316,3 +316,29 @@ def test_code_comments_and_headings_named_after_their_text_are_not_chrome() -> N
     text = _text_of(_story(parts))
     assert "What the comments say" in text
     assert "# keep the tide table cached" in text
+
+
+def test_a_day_found_only_by_htmldate_is_kept_as_a_day_with_its_source() -> None:
+    page = _story("<p class='small'>Published on March 12, 2024, in the harbour pages.</p>")
+    result = run(page)
+    assert isinstance(result, Article) and result.published is not None
+    assert (result.published.source, result.published.precision, result.published.local) == (
+        "htmldate",
+        "day",
+        "2024-03-12",
+    )
+    assert result.published.utc is None and result.sources["published_at"] == "htmldate"
+
+
+def test_authors_named_by_links_to_their_pages_or_found_by_trafilatura() -> None:
+    linked = run(
+        _story(
+            '<p>Words: <a href="/autor/jane-roe/">Jane Roe</a> and <a href="/autor/kim-doe/">Kim Doe</a></p>'
+        )
+    )
+    assert isinstance(linked, Article)
+    assert (linked.authors, linked.sources["authors"]) == (["Jane Roe", "Kim Doe"], "author-link")
+    meta = _story("").replace(b"<title>", b'<meta name="byl" content="By Jane Roe and John Doe"><title>')
+    found = run(meta)
+    assert isinstance(found, Article)
+    assert (found.authors, found.sources["authors"]) == (["Jane Roe", "John Doe"], "trafilatura")

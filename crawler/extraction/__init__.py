@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from crawler.extraction import body, fields, nesting
+from crawler.extraction.bylines import Byline
 from crawler.extraction.decode import decode_html, screen, tidy
 from crawler.extraction.fields import MAX_TITLE_CHARS, strip_site_name
 from crawler.extraction.metadata import parse_html, read_metadata
@@ -81,6 +82,8 @@ def _extract(
     published, modified = fields.page_dates(page, fetched_at)
     if not body.is_article(blocks, page, url, published is not None):
         return Rejection("not_article", "no article prose")
+    if published is None:  # searched for only now: a date found anywhere on a page is no sign of an article
+        published = fields.searched_published(tree, url, fetched_at)
     site = _tidied(fields.site_name(page))
     title, title_source = fields.title(page, site)
     title = _tidied(title)
@@ -89,6 +92,13 @@ def _extract(
     if body.text_length(text) < options.min_chars:  # the text was mostly the headline repeated
         return Rejection("too_short", f"{len(text)} characters of text besides the title")
     byline, authors_source = fields.authors(page, site)
+    if not byline.authors:
+        searched = fields.searched_authors(tree, url, site)
+        if searched.authors:
+            byline, authors_source = (
+                Byline(searched.authors, byline.agencies or searched.agencies),
+                "trafilatura",
+            )
     description = _tidied(fields.description(page))
     sources = {"title": title_source, "authors": authors_source}
     lead = fields.lead_source(blocks, description, standfirst)

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
+
+from htmldate import find_date
+from trafilatura.metadata import extract_metadata
 
 from crawler.extraction import dates
 from crawler.extraction.bylines import Byline, parse_bylines
@@ -199,6 +203,30 @@ def page_dates(page: PageMetadata, fetched_at: datetime) -> tuple[PageDate | Non
     )
     zone = dates.page_zone(published + modified)
     return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)
+
+
+def searched_published(tree: Any, url: str, fetched_at: datetime) -> PageDate | None:
+    """When the page declares no date: htmldate's searches of the URL, the text and the markup, as a
+    day (its true precision), recorded with the source ``htmldate``. Only for pages that need it."""
+    try:
+        found = find_date(deepcopy(tree), extensive_search=True, original_date=True, url=url)
+    except Exception:  # htmldate on a hostile page: no date is the answer, not a failed extraction
+        return None
+    parsed = dates.parse_date(found, "htmldate", dayfirst=False) if found else None
+    return dates.choose([parsed], fetched_at, None) if parsed else None
+
+
+def searched_authors(tree: Any, url: str, site: str | None) -> Byline:
+    """When no source the page marks names a person: trafilatura's own byline rules."""
+    try:
+        found = extract_metadata(deepcopy(tree), default_url=url)
+    except Exception:  # as above
+        return Byline()
+    if found is None or not found.author:
+        return Byline()
+    return parse_bylines(
+        [part.strip() for part in found.author.split(";")], site_names=[site] if site else []
+    )
 
 
 def lead_source(blocks: list[str], description: str | None, standfirst: bool) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from trafilatura.utils import load_html
 
 from crawler.extraction import nesting
@@ -212,7 +213,27 @@ def read_metadata(tree: Any) -> PageMetadata:
                 marked.append(text)
     if marked:
         page.bylines.insert(0, ("rel-or-itemprop:author", ", ".join(marked)))
+    # Links to an author's page name the authors of a byline that has no class saying so.
+    linked = _author_links(tree)
+    if linked:
+        page.bylines.insert(1 if marked else 0, ("author-link", ", ".join(linked)))
     return page
+
+
+# Path segments of author pages, in the languages of our sources.
+_AUTHOR_PATHS = ("author", "authors", "autor", "autoren", "autorin", "auteur", "auteurs", "autore", "autori")
+_AUTHOR_LINKS = etree.XPath(
+    "//a[" + " or ".join(f"contains(@href, '/{segment}/')" for segment in _AUTHOR_PATHS) + "]"
+)
+
+
+def _author_links(tree: Any) -> list[str]:
+    names: list[str] = []
+    for link in _AUTHOR_LINKS(tree):
+        text = text_of(link)
+        if 3 <= len(text) <= 60 and text not in names and not is_chrome(link):
+            names.append(text)
+    return names[:6]  # a byline, not an index of every author of the site
 
 
 def _has_inner_byline(element: Any) -> bool:

@@ -16,10 +16,11 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from crawler import stats as names
 from crawler.assemble import Fetch, Listing, assemble, with_listing
+from crawler.errors import UsageError
 from crawler.extraction import Article, ExtractOptions
 from crawler.page import PageResult, PageTask
 from crawler.record import ArticleRecord
@@ -51,7 +52,7 @@ def selected(store: ArchiveStore, query: Query) -> list[Capture]:
     """The captured responses a query selects by fetch time and domain, oldest first. A segment
     opened before midnight holds pages of the next day: its day's folder is read too."""
     if query.by != FETCHED:
-        raise ValueError("reextract selects pages by when they were fetched")
+        raise UsageError("--by published: reextract selects pages by when they were fetched")
     days = [day for day in segment_days(store) if query.days_wanted(day) or query.days_wanted(_next_day(day))]
     chosen = []
     for capture in captures(store, days):
@@ -67,8 +68,6 @@ def selected(store: ArchiveStore, query: Query) -> list[Capture]:
 
 
 def _next_day(day: str) -> str:
-    from datetime import date
-
     return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
 
 

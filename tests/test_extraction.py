@@ -319,8 +319,8 @@ def test_code_comments_and_headings_named_after_their_text_are_not_chrome() -> N
 
 
 def test_a_day_found_only_by_htmldate_is_kept_as_a_day_with_its_source() -> None:
-    page = _story("<p class='small'>Published on March 12, 2024, in the harbour pages.</p>")
-    result = run(page)
+    url = "https://news.example.com/2024/03/12/quay-wall.html"  # the date in the URL, nowhere else
+    result = extract(_story(""), url, HTML, FETCHED)
     assert isinstance(result, Article) and result.published is not None
     assert (result.published.source, result.published.precision, result.published.local) == (
         "htmldate",
@@ -328,6 +328,39 @@ def test_a_day_found_only_by_htmldate_is_kept_as_a_day_with_its_source() -> None
         "2024-03-12",
     )
     assert result.published.utc is None and result.sources["published_at"] == "htmldate"
+
+
+@pytest.mark.parametrize(
+    ("line", "local"),
+    [
+        ("<p>Stand: 12.03.2024 14:05 Uhr</p>", "2024-03-12T14:05"),
+        ("<p>Published on <span>March 12, 2024</span></p>", "2024-03-12"),
+        ("<div>erstellt: 12.03.2024</div>", "2024-03-12"),
+    ],
+)
+def test_a_dateline_no_class_names_is_read_after_the_headline(line: str, local: str) -> None:
+    result = run(_story(line))
+    assert isinstance(result, Article) and result.published is not None
+    assert (result.published.source, result.published.local) == ("dateline", local)
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("<p>By Jane Roe and Kim Doe</p>", ["Jane Roe", "Kim Doe"]),
+        (
+            "<div>Von Klaus Meier, Petra Schulz und Ali Demir</div>",
+            ["Klaus Meier", "Petra Schulz", "Ali Demir"],
+        ),
+        ("<p>By the way, the ferry runs late.</p>", []),
+    ],
+)
+def test_a_byline_no_class_names_is_read_after_the_headline(line: str, authors: list[str]) -> None:
+    result = run(_story(line))
+    assert isinstance(result, Article)
+    assert result.authors == authors
+    if authors:
+        assert result.sources["authors"] == "byline:text"
 
 
 def test_authors_named_by_links_to_their_pages_or_found_by_trafilatura() -> None:
@@ -339,6 +372,10 @@ def test_authors_named_by_links_to_their_pages_or_found_by_trafilatura() -> None
     assert isinstance(linked, Article)
     assert (linked.authors, linked.sources["authors"]) == (["Jane Roe", "Kim Doe"], "author-link")
     meta = _story("").replace(b"<title>", b'<meta name="byl" content="By Jane Roe and John Doe"><title>')
-    found = run(meta)
+    named = run(meta)  # NYT's meta tag
+    assert isinstance(named, Article)
+    assert (named.authors, named.sources["authors"]) == (["Jane Roe", "John Doe"], "meta")
+    # An element trafilatura's byline rules know and no class word of ours names.
+    found = run(_story('<p>Story and pictures: <span class="AuthorName">Jane Roe</span></p>'))
     assert isinstance(found, Article)
-    assert (found.authors, found.sources["authors"]) == (["Jane Roe", "John Doe"], "trafilatura")
+    assert (found.authors, found.sources["authors"]) == (["Jane Roe"], "trafilatura")

@@ -93,7 +93,7 @@ def _extract(
         return Rejection("too_short", f"{len(text)} characters of text besides the title")
     byline, authors_source = fields.authors(page, site)
     if not byline.authors:
-        searched = fields.searched_authors(tree, url, site)
+        searched = fields.searched_authors(tree, site)
         if searched.authors:
             byline, authors_source = (
                 Byline(searched.authors, byline.agencies or searched.agencies),

@@ -12,11 +12,12 @@ from typing import Any
 from urllib.parse import urljoin
 
 from htmldate import find_date
-from trafilatura.metadata import extract_metadata
+from lxml import etree
+from trafilatura.xpaths import AUTHOR_XPATHS
 
 from crawler.extraction import dates
 from crawler.extraction.bylines import Byline, parse_bylines
-from crawler.extraction.metadata import PageMetadata, meta_date_names
+from crawler.extraction.metadata import PageMetadata, is_chrome, meta_date_names, text_of
 from crawler.record import PageDate
 from crawler.urls import canonicalize, is_http_url, same_site
 
@@ -110,6 +111,13 @@ def title(page: PageMetadata, site: str | None) -> tuple[str | None, str]:
     return None, "none"
 
 
+# The meta tags that name authors, as trafilatura reads them (NYT's "byl", Highwire's "citation_author").
+_META_AUTHORS = (
+    "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dc:creator",
+    "dcterms.creator", "byl", "citation_author", "creator", "authors", "dcsext.author",
+)  # fmt: skip
+
+
 def authors(page: PageMetadata, site: str | None) -> tuple[Byline, str]:
     """Persons and agencies from the first source that names a person: JSON-LD, meta, then the
     visible bylines; the site's own name is never an author."""
@@ -127,7 +135,7 @@ def authors(page: PageMetadata, site: str | None) -> tuple[Byline, str]:
             if not (isinstance(v, dict) and "organization" in str(v.get("@type", "")).lower())
         ]
         candidates.append(("json-ld", strings(people)))
-    meta_author = page.first("author", "article:author", "parsely-author", "sailthru.author", "dc.creator")
+    meta_author = page.first(*_META_AUTHORS)
     if meta_author:
         candidates.append(("meta", [meta_author]))
     candidates.extend((source, [raw]) for source, raw in page.bylines)
@@ -209,24 +217,47 @@ def searched_published(tree: Any, url: str, fetched_at: datetime) -> PageDate | 
     """When the page declares no date: htmldate's searches of the URL, the text and the markup, as a
     day (its true precision), recorded with the source ``htmldate``. Only for pages that need it."""
     try:
-        found = find_date(deepcopy(tree), extensive_search=True, original_date=True, url=url)
+        found = find_date(deepcopy(tree), extensive_search=False, original_date=True, url=url)
     except Exception:  # htmldate on a hostile page: no date is the answer, not a failed extraction
         return None
     parsed = dates.parse_date(found, "htmldate", dayfirst=False) if found else None
     return dates.choose([parsed], fetched_at, None) if parsed else None
 
 
-def searched_authors(tree: Any, url: str, site: str | None) -> Byline:
-    """When no source the page marks names a person: trafilatura's own byline rules."""
-    try:
-        found = extract_metadata(deepcopy(tree), default_url=url)
-    except Exception:  # as above
-        return Byline()
-    if found is None or not found.author:
-        return Byline()
-    return parse_bylines(
-        [part.strip() for part in found.author.split(";")], site_names=[site] if site else []
-    )
+# trafilatura's byline XPaths (trafilatura runs them one after the other over the whole page) as one
+# walk of the part of the page around the headline, where a byline stands.
+_BYLINE_SEARCH = etree.XPath(
+    " | ".join(expression.path.strip().replace("//", ".//") for expression in AUTHOR_XPATHS),
+    namespaces={"re": "http://exslt.org/regular-expressions"},
+)
+
+
+def _around_headline(tree: Any) -> Any:
+    """The article or main element holding the first headline, else its grandparent; else the body."""
+    headline = next(iter(tree.iter("h1")), None)
+    if headline is None:
+        return tree.find("body") if tree.find("body") is not None else tree
+    for ancestor in headline.iterancestors("article", "main"):
+        return ancestor
+    parent = headline.getparent()
+    grandparent = parent.getparent() if parent is not None else None
+    return grandparent if grandparent is not None else parent if parent is not None else tree
+
+
+def searched_authors(tree: Any, site: str | None) -> Byline:
+    """When no source the page marks names a person: the first element outside chrome, in document
+    order, that trafilatura's byline XPaths find and that names persons (the JSON-LD and meta tags
+    trafilatura also reads are read here already). On the page's tree as it is: trafilatura's own
+    ``extract_author`` copies it first, which doubled the cost on the pages that need it."""
+    sites = [site] if site else []
+    for element in _BYLINE_SEARCH(_around_headline(tree)):
+        text = text_of(element)
+        if not 2 < len(text) <= 120 or is_chrome(element):
+            continue
+        byline = parse_bylines([text], site_names=sites)
+        if byline.authors:
+            return byline
+    return Byline()
 
 
 def lead_source(blocks: list[str], description: str | None, standfirst: bool) -> str | None:

@@ -203,6 +203,12 @@ def read_metadata(tree: Any) -> PageMetadata:
             text = text_of(element)
             if 3 <= len(text) <= 160:
                 page.bylines.append(("byline", text))
+    # Datelines no class names ("Stand: 12.03.2024 14:05 Uhr", "Published on March 12, 2024"), after
+    # the classed ones: read where they stand, after the headline.
+    # Bylines no class names ("By Jane Roe and Kim Doe", "Von A, B und C"), after the classed ones.
+    said_datelines, said_bylines = _said(tree)
+    page.datelines.extend(said_datelines)
+    page.bylines.extend(("byline:text", text) for text in said_bylines)
     # All rel=author / itemprop=author names of the page form one byline, ahead of the class-based ones.
     marked: list[str] = []
     for element in tree.xpath('//*[@rel="author" or @itemprop="author"]'):
@@ -234,6 +240,53 @@ def _author_links(tree: Any) -> list[str]:
         if 3 <= len(text) <= 60 and text not in names and not is_chrome(link):
             names.append(text)
     return names[:6]  # a byline, not an index of every author of the site
+
+
+# Words that open a dateline, in the languages of our sources.
+_DATELINE_OPENING = re.compile(
+    r"^\s*(published|posted|updated|last updated|first published|veröffentlicht|aktualisiert|stand|"
+    r"erstellt|publié|mis à jour|publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|"
+    r"bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad|julkaistu|päivitetty)\b",
+    re.IGNORECASE,
+)
+# ... and a byline: a preposition, then a capital ("By the way" is not one).
+_BYLINE_OPENING = re.compile(r"^\s*(by|von|par|por|di|door|av|af|przez)\s+", re.IGNORECASE)
+_SAID = 2  # the page's own; further ones belong to teasers and comments
+
+
+def _opens_byline(text: str) -> bool:
+    opening = _BYLINE_OPENING.match(text)
+    return opening is not None and text[opening.end() : opening.end() + 1].isupper()
+
+
+def _said(tree: Any) -> tuple[list[str], list[str]]:
+    """Short elements after the headline whose own text opens as a dateline does, and as a byline
+    does: one walk of the tree, checking each element's own text first (cheap) and only then its
+    whole text."""
+    datelines: list[str] = []
+    bylines: list[str] = []
+    after_headline = not tree.xpath("//h1[1]")
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "h1":
+            after_headline = True
+            continue
+        own = element.text
+        if not after_headline or not own or not own.strip():
+            continue
+        for found, opens, shortest, longest in (
+            (datelines, _DATELINE_OPENING.match(own) is not None, 10, 120),
+            (bylines, _opens_byline(own), 6, 100),
+        ):
+            if not opens or len(found) == _SAID:
+                continue
+            text = text_of(element)
+            if shortest <= len(text) <= longest and text not in found and not is_chrome(element):
+                found.append(text)
+        if len(datelines) == len(bylines) == _SAID:
+            break
+    return datelines, bylines
 
 
 def _has_inner_byline(element: Any) -> bool:

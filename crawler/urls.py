@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -86,15 +87,27 @@ _LISTING_SEGMENTS = {
     "authors", "search", "archive", "archives", "page", "thema", "themen", "rubrik", "ressort",
     "schlagwort", "categorie", "rubrique", "etiqueta", "categoria", "tema",
 }  # fmt: skip
+_INDEX_PAGES = ("index.html", "index.htm", "index.php", "default.aspx")
+# What names one story, wherever it sits ("/thema/klima/neue-deiche-fuer-die-kueste-1234.html",
+# "index.php?id=4711"): a slug of four words or more, or a number of five digits or more.
+_SLUG_WORDS = re.compile(r"[^\W_]+")
+_STORY_NUMBER = re.compile(r"\d{5,}")
+_STORY_QUERY = re.compile(r"(^|&)(id|p|article|artikel|story|news|item|nid|aid)=\w+", re.IGNORECASE)
 
 
 def looks_like_listing(url: str) -> bool:
-    """True for front pages and tag, section, author or search pages, judged by the URL alone."""
-    path = urlsplit(url).path.lower()
-    segments = [s for s in path.split("/") if s]
-    if not segments or segments[-1] in ("index.html", "index.htm", "index.php", "default.aspx"):
-        return True
-    return any(s in _LISTING_SEGMENTS for s in segments[:-1]) or segments[-1] in ("search", "search.html")
+    """True for front pages and tag, section, author or search pages, judged by the URL alone.
+
+    A path that names one story in its last segment is an article's, whatever section it sits in.
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.lower().split("/") if s]
+    if not segments or segments[-1] in _INDEX_PAGES:
+        return not _STORY_QUERY.search(parts.query)
+    last = segments[-1].rsplit(".", 1)[0] if "." in segments[-1] else segments[-1]
+    if len(_SLUG_WORDS.findall(last)) >= 4 or _STORY_NUMBER.search(last):
+        return False
+    return any(s in _LISTING_SEGMENTS for s in segments[:-1]) or last == "search"
 
 
 def record_id(canonical_url: str) -> str:

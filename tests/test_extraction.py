@@ -254,6 +254,43 @@ def test_pages_without_type_or_date_are_judged_by_url_shape(url: str, head: str,
     assert isinstance(result, Article) is is_article, result
 
 
+@pytest.mark.parametrize(
+    ("url", "is_article"),
+    [
+        ("https://news.example.com/thema/hafen/neue-mauer-fuer-den-ostkai.html", True),
+        ("https://news.example.com/themen/hafen/artikel-2024051234", True),
+        ("https://news.example.com/index.php?id=4711", True),
+        ("https://news.example.com/?p=4711", True),
+        ("https://news.example.com/thema/hafen/", False),
+        ("https://news.example.com/index.php", False),
+        ("https://news.example.com/sections/harbour-news/index.html", False),
+    ],
+)
+def test_a_url_that_names_one_story_is_an_articles_whatever_section_it_is_in(
+    url: str, is_article: bool
+) -> None:
+    markup = page(PARAS).replace(b"<meta property='og:type' content='article'>", b"")
+    assert isinstance(extract(markup, url, HTML, FETCHED), Article) is is_article
+
+
+@pytest.mark.parametrize(
+    ("url", "is_article"),
+    [
+        ("https://news.example.com/2024/05/01/breakwater.html", True),
+        ("https://news.example.com/tags/harbour/", False),
+    ],
+)
+def test_a_short_story_under_og_type_website_is_kept_on_a_story_url(url: str, is_article: bool) -> None:
+    two = f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]} {PARAGRAPHS[2]}</p>"
+    markup = page(two).replace(b"content='article'", b"content='website'")
+    assert isinstance(extract(markup, url, HTML, FETCHED), Article) is is_article
+
+
+def test_an_article_told_in_list_items_is_an_article() -> None:
+    listicle = "<ol>" + "".join(f"<li>{p}</li>" for p in PARAGRAPHS) + "</ol>"
+    assert body_blocks(listicle) == ["\n".join(f"- {p}" for p in PARAGRAPHS)]
+
+
 _PROSE = (
     "<p>The harbour board of Port Alder agreed on Tuesday to rebuild the northern quay wall, which has "
     "sunk by a hand's width since the winter storms, and asked the county for half of the cost.</p>"
@@ -379,3 +416,75 @@ def test_authors_named_by_links_to_their_pages_or_found_by_trafilatura() -> None
     found = run(_story('<p>Story and pictures: <span class="AuthorName">Jane Roe</span></p>'))
     assert isinstance(found, Article)
     assert (found.authors, found.sources["authors"]) == (["Jane Roe"], "trafilatura")
+
+
+# Class 1: sections of the article named like chrome. Each section holds a paragraph of prose.
+_SECTIONS = [
+    "Die Hafenbehörde hat am Dienstag beschlossen, die nördliche Kaimauer neu zu bauen, weil sie seit "
+    "den Winterstürmen um eine Handbreit abgesackt ist und die Fähren nicht mehr sicher anlegen können.",
+    "Les pêcheurs du bassin intérieur ont salué la décision, mais ils demandent que les travaux évitent "
+    "la saison du hareng, quand le port est le plus animé et que les places à quai sont rares.",
+    "The county engineers will inspect the old wall in April and give their answer on the cost before "
+    "the summer ferries begin, the harbour master told a packed meeting at the rope works on Monday.",
+]
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        "<div class='cmp-text'><p>{}</p></div>",  # Adobe Experience Manager's components
+        "<section class='article-sidebar-section'><p>{}</p></section>",
+        "<div class='menu-review'><p>{}</p></div>",
+        "<div class='ads-free'><p>{}</p></div>",
+        "<div class='slideshow-caption'><p>{}</p><p>Bild 2 von 3</p></div><img src='/s.jpg' alt=''>",
+    ],
+)
+def test_an_article_in_sections_named_like_chrome_is_kept_whole(section: str) -> None:
+    container = "<div class='cmp-container'>" + "".join(section.format(p) for p in _SECTIONS) + "</div>"
+    text = _text_of(_story(container))
+    assert [p for p in _SECTIONS if p not in text] == []
+
+
+def test_the_article_inside_noscript_is_kept_and_a_noscript_notice_dropped() -> None:
+    markup = (
+        f"<noscript><p>{_SECTIONS[2]}</p></noscript>"
+        "<noscript>Please enable JavaScript to see the comments.</noscript>"
+    )
+    text = _text_of(_story(markup))
+    assert _SECTIONS[2] in text and "enable JavaScript" not in text
+
+
+_LIVE = (
+    '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "LiveBlogPosting",'
+    ' "headline": "Quay wall: the meeting as it happened", "datePublished": "2024-03-12T18:00:00+01:00"}'
+    "</script>"
+)
+
+
+def test_live_blog_entries_classed_comment_are_kept_on_a_live_blog_only() -> None:
+    entries = "".join(f"<div class='live-comment'><p>{p}</p></div>" for p in _SECTIONS)
+    live = _story(entries).replace(b"</head>", _LIVE.encode() + b"</head>")
+    text = _text_of(live)
+    assert [p for p in _SECTIONS if p not in text] == []
+    # The same markup on an ordinary article is its readers' comment section.
+    assert [p for p in _SECTIONS if p in _text_of(_story(entries))] == []
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "<figure><img src='/wall.jpg' alt=''><div class='caption'>The northern quay wall at low tide"
+        " on Monday, seen from the ferry landing. Photo: Jane Roe</div></figure>",
+        "<div class='comments'><p>{}</p></div>",
+        "<div class='newsletter-signup'><p>Get the harbour news in your inbox every morning.</p>"
+        "<form><input type='email'><button>Sign up</button></form></div>",
+        "<aside class='sidebar'><ul><li><a href='/a'>Ferry timetable cut for the winter months</a></li>"
+        "<li><a href='/b'>Bridge reopens after three weeks</a></li></ul></aside>",
+    ],
+)
+def test_real_chrome_named_like_those_sections_is_still_dropped(chrome: str) -> None:
+    comment = "Leserin aus Altona: " + _SECTIONS[0]
+    markup = chrome.format(comment)
+    text = _text_of(_story(markup))
+    dropped = ["quay wall at low tide", comment, "inbox every morning", "Ferry timetable", "Bridge reopens"]
+    assert [phrase for phrase in dropped if phrase in text] == []

@@ -9,18 +9,23 @@ and judges whether the result is article prose at all.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 import trafilatura
 import trafilatura.settings
+from lxml import etree
 
 from crawler.extraction import dates
 from crawler.extraction.metadata import (
     BYLINE_WORDS,
     CHROME_WORDS,
+    COMMENT_WORDS,
     CONTENT_WORDS,
+    MEDIA_WORDS,
     PageMetadata,
     class_words,
     is_chrome,
@@ -52,6 +57,11 @@ _PRUNE_WORDS = (
 # article when it is long.
 _SHORT_ONLY_WORDS = {"paywall", "premium", "abo", "subscriber"}
 _SHORT_ONLY_CHARS = 400
+# Chrome words that content is named with too: an ad slot, a sidebar or a menu holds no prose of its
+# own, but Adobe Experience Manager names every part of a page "cmp-..." and a "menu" may be a
+# restaurant's. Elements so named are chrome unless they hold prose.
+_AMBIGUOUS_WORDS = {"ads", "cmp", "menu", "sidebar"}
+_MAX_LINKED_SHARE = 0.2
 _PRUNE_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "noscript"}
 # Lines that point away from the story or ask something of the reader, in the languages of our sources.
 _BOILERPLATE_LINE = re.compile(
@@ -73,6 +83,8 @@ _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
 )
 _MIN_PROSE_CHARS = 120
+# Prose enough for a short story in one or two paragraphs.
+_MIN_STORY_CHARS = 400
 # Chinese, Japanese and Korean say in one character what alphabetic scripts say in about three.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
@@ -82,26 +94,118 @@ def text_length(text: str) -> int:
     return len(text) + 2 * len(_CJK.findall(text))
 
 
-def prune(tree: Any) -> Any:
-    """A copy of the page without the parts that are never the article, whatever trafilatura thinks."""
-    pruned = deepcopy(tree)
-    body = pruned.find("body")
+@dataclass
+class _Pruning:
+    """What is pruned from a page before trafilatura reads it.
+
+    ``dropped``: its chrome. ``kept``: elements named like chrome that hold the article (a section
+    of it, a live blog's entries, a lead classed "caption", the text in a ``<noscript>``); in the
+    copy trafilatura reads they lose those names, so that its own rules keep them too.
+    ``chrome``: the texts of captions and chrome, casefolded (a block equal to one is not article
+    text).
+    """
+
+    dropped: list[Any]
+    kept: list[Any]
+    chrome: set[str]
+
+
+# Only these can be pruned; asking for them alone spares a walk over every element of the page.
+_PRUNABLE = etree.XPath(".//*[@class or @id] | " + " | ".join(f".//{tag}" for tag in sorted(_PRUNE_TAGS)))
+_MARK = "data-newsarchive-prune"
+_HOLDS_HEADLINE_OR_IS_CODE = etree.XPath(".//h1 | ancestor-or-self::pre | ancestor-or-self::code")
+
+
+def _pruning(tree: Any, page: PageMetadata) -> _Pruning:
+    body = tree.find("body")
     total = len(text_of(body)) or 1
-    for element in list(body.iter()):
-        if not isinstance(element.tag, str) or element.getparent() is None:
+    candidates: list[tuple[Any, set[str], int]] = []
+    named_chrome: list[Any] = []
+    pruning = _Pruning([], [], set())
+    for element in _PRUNABLE(body):
+        if element.tag == "noscript":
+            (pruning.kept if _holds_prose(element) else pruning.dropped).append(element)
             continue
         words = _naming_words(element)
+        named = _named_as_chrome(words)
+        if named or element.tag == "figcaption":
+            named_chrome.append(element)
         short_prompt = bool(words & _SHORT_ONLY_WORDS) and len(text_of(element)) < _SHORT_ONLY_CHARS
-        if element.tag in _PRUNE_TAGS or short_prompt or (words & _PRUNE_WORDS and not words & CONTENT_WORDS):
-            # Never drop a container that holds the headline or most of the page: a wrapper class
-            # like "main has-sidebar" must not take the article with it. Nor code: its classes are
-            # syntax highlighting ("hljs-comment" is a comment in the code, not a comment section).
-            if element.xpath(".//h1 | ancestor-or-self::pre | ancestor-or-self::code"):
+        if element.tag in _PRUNE_TAGS or short_prompt or named:
+            length = len(text_of(element))
+            # Never a container that holds the headline or most of the page ("main has-sidebar"),
+            # nor code, whose classes are syntax ("hljs-comment" is a comment in the code).
+            if length > 0.4 * total or _HOLDS_HEADLINE_OR_IS_CODE(element):
                 continue
-            if len(text_of(element)) > 0.4 * total:
-                continue
-            element.drop_tree()
-    return pruned
+            if element.tag in _PRUNE_TAGS or short_prompt:
+                pruning.dropped.append(element)
+            else:
+                candidates.append((element, named, length))
+    # An article split into sections named alike ("cmp-text", "live-comment") holds much of the
+    # page in all of them together, where no chrome does.
+    families: Counter[tuple[str, str]] = Counter()
+    for element, _, length in candidates:
+        families[(element.tag, element.get("class") or "")] += length
+    for element, named, _ in candidates:
+        excused = _AMBIGUOUS_WORDS | (COMMENT_WORDS if page.live_blog else set())
+        if not _captions_an_image(element):
+            excused = excused | MEDIA_WORDS
+        private = named & (BYLINE_WORDS | (set() if page.live_blog else COMMENT_WORDS))
+        family = families[(element.tag, element.get("class") or "")] > 0.4 * total and not private
+        content = (named <= excused or family) and _holds_prose(element)
+        (pruning.kept if content else pruning.dropped).append(element)
+    kept = set(pruning.kept)
+    for element in named_chrome:
+        text = text_of(element) if element not in kept else ""
+        if 0 < len(text) < 400:
+            pruning.chrome.add(text.casefold())
+    return pruning
+
+
+def prune(tree: Any, page: PageMetadata) -> tuple[Any, set[str]]:
+    """A copy of the page without the parts that are never the article, whatever trafilatura thinks;
+    and the texts of its chrome, casefolded."""
+    pruning = _pruning(tree, page)
+    # Mark, copy, unmark: the copy's marked elements are those decided on, found in one query.
+    for decision, elements in (("keep", pruning.kept), ("drop", pruning.dropped)):
+        for element in elements:
+            element.set(_MARK, decision)
+    pruned = deepcopy(tree)
+    for element in pruning.kept + pruning.dropped:
+        element.attrib.pop(_MARK, None)
+    for copy in pruned.xpath(f"//*[@{_MARK}]"):
+        if copy.get(_MARK) == "keep":
+            for name in ("class", "id", _MARK):
+                copy.attrib.pop(name, None)
+            if copy.tag == "noscript":
+                copy.tag = "div"
+        elif copy.getparent() is not None:
+            copy.drop_tree()
+    return pruned, pruning.chrome
+
+
+def _holds_prose(element: Any) -> bool:
+    """Paragraphs of text, not links, forms or a line: what no widget holds."""
+    text = text_of(element)
+    linked = sum(len(text_of(a)) for a in element.iter("a"))
+    if not text or linked > _MAX_LINKED_SHARE * len(text) or element.xpath(".//form | .//input | .//button"):
+        return False
+    paragraphs = list(element.iter("p")) or [element]
+    return any(text_length(text_of(p)) >= _MIN_PROSE_CHARS for p in paragraphs)
+
+
+# A caption sits in a figure or beside its image, and is a line or two; text beside a slideshow's
+# image in two paragraphs or more is the slideshow's text.
+_CAPTIONS_AN_IMAGE = etree.XPath(
+    "(ancestor::figure or descendant::img or descendant::picture or descendant::video"
+    " or preceding-sibling::*[1][descendant-or-self::img or descendant-or-self::picture]"
+    " or following-sibling::*[1][descendant-or-self::img or descendant-or-self::picture])"
+    " and count(descendant::p) < 2"
+)
+
+
+def _captions_an_image(element: Any) -> bool:
+    return bool(_CAPTIONS_AN_IMAGE(element))
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -119,15 +223,10 @@ def _naming_words(element: Any) -> set[str]:
     return class_words(element)
 
 
-def _chrome_texts(tree: Any) -> set[str]:
-    """Texts of captions and chrome elements: a block equal to one of them is not article text."""
-    texts = set()
-    for element in tree.xpath("//figcaption | //*[@class or @id]"):
-        if element.tag == "figcaption" or _naming_words(element) & _PRUNE_WORDS:
-            text = text_of(element)
-            if 0 < len(text) < 400:
-                texts.add(text.casefold())
-    return texts
+def _named_as_chrome(words: set[str]) -> set[str]:
+    """The chrome words among an element's names, none if another name says it is content
+    ("cmp-text", "caption-text")."""
+    return set() if words & CONTENT_WORDS else words & _PRUNE_WORDS
 
 
 def _link_lists(tree: Any) -> set[str]:
@@ -258,8 +357,9 @@ def _headline_element(tree: Any) -> Any:
 def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], bool]:
     """The article's text blocks, in order; and whether a standfirst outside trafilatura's body was
     put first."""
+    pruned, chrome = prune(tree, page)
     document = trafilatura.bare_extraction(
-        prune(tree),
+        pruned,
         url=url,
         include_comments=False,
         include_tables=True,
@@ -268,7 +368,6 @@ def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], boo
     )
     if not isinstance(document, trafilatura.settings.Document) or document.body is None:
         return [], False
-    chrome = _chrome_texts(tree)
     link_items = _link_lists(tree)
     chrome.update(t.casefold() for t in page.datelines)
     chrome.update(t.casefold() for _, t in page.bylines)
@@ -288,16 +387,23 @@ def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], boo
 def is_article(blocks: list[str], page: PageMetadata, url: str, dated: bool) -> bool:
     """Article prose, not teasers or navigation that trafilatura returned for a non-article.
 
-    The page's own declaration (JSON-LD type, og:type) and a publication date count for most; a page
-    that says nothing about itself needs prose to dominate and a URL that is not a listing's.
+    The page's own declaration (JSON-LD type, og:type article) and a publication date count for
+    most: then one paragraph of prose, or one list item that is (a listicle's), is enough. A page
+    that declares another type (website, video.other, profile) needs prose to dominate, in three
+    paragraphs or in one or two on a URL that names a story; a page that says nothing about itself
+    needs prose to dominate on a URL that is not a listing's.
     """
-    prose = [b for b in blocks if text_length(b) >= _MIN_PROSE_CHARS and not b.startswith("- ")]
-    if not prose:
+    paragraphs = [b for b in blocks if not b.startswith("- ")]
+    items = [line.lstrip()[2:] for b in blocks if b.startswith("- ") for line in b.splitlines()]
+    if not any(text_length(t) >= _MIN_PROSE_CHARS for t in paragraphs + items):
         return False
     og_type = (page.first("og:type") or "").lower()
     if page.jsonld or og_type == "article" or dated:
         return True
+    prose = [b for b in paragraphs if text_length(b) >= _MIN_PROSE_CHARS]
     share = sum(map(text_length, prose)) / max(1, sum(map(text_length, blocks)))
-    if og_type and og_type != "article":  # website, video.other, profile: the page says what it is
-        return len(prose) >= 3 and share >= 0.6
-    return share >= 0.5 and not looks_like_listing(url)
+    listing = looks_like_listing(url)
+    if og_type:  # website, video.other, profile: the page says what it is
+        enough = len(prose) >= 3 or (sum(map(text_length, prose)) >= _MIN_STORY_CHARS and not listing)
+        return enough and share >= 0.6
+    return share >= 0.5 and not listing

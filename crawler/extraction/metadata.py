@@ -45,6 +45,8 @@ _WORDS_SITE = (
 )
 _WORDS_MEDIA = "caption figcaption credit credits bildunterschrift legende"
 TAG_LIST_WORDS = set(_WORDS_TAGS.split())
+COMMENT_WORDS = set(_WORDS_COMMENTS.split())
+MEDIA_WORDS = set(_WORDS_MEDIA.split())
 CHROME_WORDS = set(
     " ".join(
         (
@@ -132,6 +134,11 @@ class PageMetadata:
                 if value.strip():
                     return value.strip()
         return None
+
+    @property
+    def live_blog(self) -> bool:
+        """Whether the page declares itself a live blog, whose entries are often named "comment"."""
+        return any("liveblogposting" in _types(obj) for obj in self.jsonld)
 
     def article_values(self, key: str) -> Iterator[Any]:
         for obj in self.jsonld:

@@ -488,3 +488,44 @@ def test_real_chrome_named_like_those_sections_is_still_dropped(chrome: str) -> 
     text = _text_of(_story(markup))
     dropped = ["quay wall at low tide", comment, "inbox every morning", "Ferry timetable", "Bridge reopens"]
     assert [phrase for phrase in dropped if phrase in text] == []
+
+
+# Class 4: the lead between the headline and the body, and what only looks like one.
+_LEADS = [
+    (
+        "The old stone wall has protected the inner harbour for more than a century; now it will be rebuilt.",
+        "The old stone wall has protected the inner harbour for more than a century; now it will be rebuilt.",
+    ),
+    (
+        "Die alte Steinmauer schützt den Innenhafen seit mehr als einem Jahrhundert, nun wird sie erneuert.",
+        "Die alte Steinmauer schützt den Innenhafen seit mehr als einem Jahrhundert, nun …",
+    ),
+    (
+        "Le vieux mur de pierre protège le port intérieur depuis plus d'un siècle. Il sera reconstruit.",
+        "Depuis plus d'un siècle, le vieux mur de pierre protège le port intérieur : il sera reconstruit.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lead", "summary"), _LEADS)
+def test_a_lead_under_any_name_is_recovered_when_the_description_says_it(lead: str, summary: str) -> None:
+    markup = f"<div class='hdr-x2'><span>{lead}</span></div><div class='article-body'>{PARAS}</div>"
+    head = f"<meta name='description' content=\"{summary}\">"
+    assert body_blocks(markup, head=head) == [lead, *PARAGRAPHS]
+    assert body_blocks(markup) == PARAGRAPHS  # nothing says it is the lead
+
+
+@pytest.mark.parametrize(
+    "impostor",
+    [
+        "<div class='teaser'><a href='/2024/05/02/ferry.html'>You might also like: the ferry timetable"
+        " is cut for the winter months</a></div>",
+        "<div class='lead-image'><img src='/wall.jpg' alt=''><p class='summary'>The northern quay wall at"
+        " low tide on Monday, seen from the ferry landing. Photo: Jane Roe</p></div>",
+        "<div class='author-bio'><p class='intro'>Jane Roe has covered the harbour and its ferries for the"
+        " Courier since 2009.</p></div>",
+    ],
+)
+def test_a_teaser_a_caption_or_a_biography_is_never_the_lead(impostor: str) -> None:
+    markup = f"{impostor}<div class='article-body'>{PARAS}</div>"
+    assert body_blocks(markup)[0] == PARAGRAPHS[0]

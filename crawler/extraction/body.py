@@ -20,6 +20,7 @@ import trafilatura.settings
 from lxml import etree
 
 from crawler.extraction import dates
+from crawler.extraction.fields import description, restates
 from crawler.extraction.metadata import (
     BYLINE_WORDS,
     CHROME_WORDS,
@@ -38,7 +39,7 @@ _LEAD_WORDS = {
     "excerpt", "strapline", "abstract", "chapeau", "sapo", "vorspann", "entradilla", "bajada",
     "sottotitolo", "description", "subhead", "teaser", "kurztext", "chapo",
 }  # fmt: skip
-_NOT_LEAD_WORDS = BYLINE_WORDS | {
+_NOT_LEAD_CONTAINER_WORDS = (BYLINE_WORDS - {"byline"}) | {
     "bio",
     "biography",
     "profile",
@@ -48,6 +49,8 @@ _NOT_LEAD_WORDS = BYLINE_WORDS | {
     "image",
     "video",
 }
+# A byline block holds the standfirst on some sites; an author's box never does.
+_NOT_LEAD_WORDS = _NOT_LEAD_CONTAINER_WORDS | {"byline"}
 # Parts pruned before trafilatura sees the page: the chrome, plus bylines and datelines, whose
 # text is metadata, not article text.
 _PRUNE_WORDS = (
@@ -81,6 +84,12 @@ _STAMP_LINE = re.compile(
 _BARE_URL = re.compile(r"^(https?://|www\.)\S+$")
 _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
+)
+# A credit anywhere in a line ("... at low tide. Photo: Jane Roe", "(Foto: dpa)", "©") makes it a caption.
+_CREDIT = re.compile(
+    r"\b(?:photo|image|picture|foto|bild|credit|crédit|quelle)s?\s*[:©]|©"
+    r"|\b(?:photo(?:graph)?|picture|image|foto|bild)s?\s+(?:by|von|de|par|di)\b",
+    re.I,
 )
 _MIN_PROSE_CHARS = 120
 # Prose enough for a short story in one or two paragraphs.
@@ -321,30 +330,60 @@ def _inline_text(element: Any) -> str:
     return "\n".join(joined for line in lines if (joined := " ".join(line.split())))
 
 
-def _lead(tree: Any, blocks: list[str], headline: Any) -> str | None:
-    """A standfirst that trafilatura left out: marked as a lead, after the headline, before the body.
+def _lead(blocks: list[str], headline: Any, description: str | None) -> str | None:
+    """A standfirst that trafilatura left out, after the headline and before the body: marked as a
+    lead by its name, or saying what the page's own description says.
 
-    It must come after the headline element in document order and hold prose only (no scripts,
-    forms or nested paragraphs), and never sit in chrome, a byline or an author's biography.
+    It must hold prose only (no scripts, forms, nested paragraphs, mostly links), and never be a
+    caption or credit, or sit in chrome, a byline or an author's biography.
     """
     if headline is None:
         return None
     known = " ".join(b.casefold() for b in blocks)
     first_block = blocks[0].casefold()[:60] if blocks else None
+    found: tuple[Any, str] | None = None  # the innermost element that holds it, without a "Read later"
     for candidate in headline.xpath("following::*[position() <= 300]"):
+        if found is not None and found[0] not in candidate.iterancestors():
+            break
         text = text_of(candidate)
         if first_block and first_block in text.casefold():
-            return None  # reached the body: no lead outside it
-        words = class_words(candidate)
-        if not (words & _LEAD_WORDS or candidate.get("itemprop") == "description"):
+            break  # reached the body
+        if not 40 <= len(text) <= 600 or text.casefold() in known or candidate.tag in _NOT_LEAD_TAGS:
             continue
-        if words & _NOT_LEAD_WORDS or candidate.tag in ("a", "li", "img", "figure", "figcaption"):
-            continue
-        if is_chrome(candidate) or candidate.xpath(".//script | .//style | .//form | .//p//p | .//li"):
-            continue
-        if 40 <= len(text) <= 600 and text.casefold() not in known:
-            return text
-    return None
+        named = class_words(candidate) & _LEAD_WORDS or candidate.get("itemprop") == "description"
+        if (named or (description and restates(description, text))) and not _not_a_lead(candidate, text):
+            found = (candidate, text)
+    return found[1] if found else None
+
+
+def _headline_case(text: str) -> bool:
+    """ "Several Deals Go Live Today": most words capitalised, as headings are in English."""
+    words = [w for w in text.split() if w[0].isalpha() and len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) > 0.8 * len(words)
+
+
+_NOT_LEAD_TAGS = {"a", "li", "img", "figure", "figcaption", "h1", "time", "button"}
+
+
+def _not_a_lead(candidate: Any, text: str) -> bool:
+    """A caption or credit, a teaser for another story, an author's biography, a dateline, a heading
+    in title case: never the lead."""
+    containers: set[str] = set()
+    for ancestor in candidate.iterancestors():
+        if ancestor.tag in ("article", "main", "body"):
+            break
+        containers |= class_words(ancestor)
+    linked = sum(len(text_of(a)) for a in candidate.iter("a"))
+    return bool(
+        class_words(candidate) & _NOT_LEAD_WORDS
+        or containers & _NOT_LEAD_CONTAINER_WORDS
+        or (len(text) < 100 and dates.parse_date(text, "lead") is not None)
+        or linked > 0.5 * len(text)
+        or _CREDIT.search(text)
+        or _headline_case(text)
+        or is_chrome(candidate)
+        or candidate.xpath("ancestor::figure | .//time | .//script | .//style | .//form | .//p//p | .//li")
+    )
 
 
 def _headline_element(tree: Any) -> Any:
@@ -378,7 +417,7 @@ def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], boo
         if not text or folded in chrome or folded in headings or _is_boilerplate(text):
             continue
         blocks.append(text)
-    lead = _lead(tree, blocks, _headline_element(tree))
+    lead = _lead(blocks, _headline_element(tree), description(page))
     if lead:
         blocks.insert(0, lead)
     return blocks, lead is not None

@@ -265,12 +265,26 @@ def lead_source(blocks: list[str], description: str | None, standfirst: bool) ->
     paragraph that the page's own description repeats (whole or cut); None when neither."""
     if standfirst:
         return "standfirst"
-    if description and blocks:
-        first, summary = " ".join(blocks[0].split()).casefold(), description.casefold()
-        stem = min(len(first), len(summary), 60)
-        if stem >= 20 and first[:stem] == summary[:stem]:
-            return "description"
+    if description and blocks and restates(description, blocks[0]):
+        return "description"
     return None
+
+
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+_WORDS = re.compile(r"\w+")
+
+
+def restates(summary: str, text: str) -> bool:
+    """Whether a page's description says what a block of its text says: the same words, or the
+    block's opening cut short (often with an ellipsis), or nearly the same words reworded."""
+    summary = _ELLIPSIS.sub("", " ".join(summary.split())).casefold()
+    text = " ".join(text.split()).casefold()
+    stem = min(len(text), len(summary), 60)
+    if stem >= 20 and text[:stem] == summary[:stem]:
+        return True
+    summary_words, text_words = set(_WORDS.findall(summary)), set(_WORDS.findall(text))
+    shared = len(summary_words & text_words)
+    return len(summary_words) >= 8 and shared >= 0.8 * len(summary_words) and shared >= 0.6 * len(text_words)
 
 
 def canonical(page: PageMetadata, url: str) -> str:

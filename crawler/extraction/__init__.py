@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from crawler.extraction import body, fields, nesting
-from crawler.extraction.bylines import Byline
 from crawler.extraction.decode import decode_html, screen, tidy
 from crawler.extraction.fields import MAX_TITLE_CHARS, strip_site_name
 from crawler.extraction.metadata import parse_html, read_metadata
@@ -91,14 +90,7 @@ def _extract(
     text = "\n\n".join(blocks)
     if body.text_length(text) < options.min_chars:  # the text was mostly the headline repeated
         return Rejection("too_short", f"{len(text)} characters of text besides the title")
-    byline, authors_source = fields.authors(page, site)
-    if not byline.authors:
-        searched = fields.searched_authors(tree, site)
-        if searched.authors:
-            byline, authors_source = (
-                Byline(searched.authors, byline.agencies or searched.agencies),
-                "trafilatura",
-            )
+    byline, authors_source = fields.authors(page, tree, site)
     description = _tidied(fields.description(page))
     sources = {"title": title_source, "authors": authors_source}
     lead = fields.lead_source(blocks, description, standfirst)

@@ -76,20 +76,46 @@ def _caseless(token: str) -> bool:
     return token[0].upper() == token[0].lower()
 
 
-def _looks_like_name(part: str) -> bool:
+# Words of organisations, which pages put in their author fields too ("Acme Developer", "Harbour
+# Courier Newsroom"), and of accounts that are no one's name.
+_ORGANISATION_WORDS = re.compile(
+    r"\b(developers?|team|newsroom|media|group|inc|ltd|llc|gmbh|verlag|editorial|editors|publishing|"
+    r"magazine|newspaper|online|official|company|corporation|network|channel|tv|radio|studios?|blog|"
+    r"foundation|institute|university|ministry|department|council|zeitung|journal|gazette|times|post|"
+    r"admin|administrator|webmaster|guest|anonymous|unknown|user|editor|redaktion)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
+    """A site's or an organisation's name where a person's was expected: one of the site's names,
+    contained in one or holding one, or named with an organisation's word."""
+    folded = " ".join(name.split()).casefold()
+    for site in (s.casefold() for s in site_names if s):
+        if folded and (folded in site or site in folded):
+            return True
+    return _ORGANISATION_WORDS.search(name) is not None
+
+
+def _looks_like_name(part: str, *, single: bool = False) -> bool:
+    """Two to five capitalised words (one when ``single``: a source that names authors and nothing
+    else may give a pen name), or a short name in a script without case."""
     tokens = part.split()
     if not all(_NAME_TOKEN.match(t) for t in tokens) or len(part) > 60:
         return False
     if tokens and all(_caseless(t) for t in tokens):
         return 1 <= len(tokens) <= 4 and 2 <= len(part.replace(" ", "")) <= 12
+    if single and len(tokens) == 1:
+        return len(part) >= 3 and part[0].isupper() and not _ORGANISATION_WORDS.search(part)
     if not 2 <= len(tokens) <= 5:
         return False
     capitalised = [t for t in tokens if t.lower() not in _LOWER_PARTICLES]
     return bool(capitalised) and all(t[0].isupper() for t in capitalised)
 
 
-def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = ()) -> Byline:
-    """Split byline strings into person names and agencies, dropping roles, e-mails and site names."""
+def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = (), single: bool = False) -> Byline:
+    """Split byline strings into person names and agencies, dropping roles, e-mails and site names;
+    ``single``: one-word names count (pen names, from a source that names authors only)."""
     sites = {s.casefold() for s in site_names if s}
     result = Byline()
     for value in values:
@@ -109,7 +135,7 @@ def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = ()) -> B
                 if part not in result.agencies:
                     result.agencies.append(part)
                 continue
-            if not _looks_like_name(_tidy_case(part)):
+            if not _looks_like_name(_tidy_case(part), single=single):
                 continue
             name = _tidy_case(part)
             if name not in result.authors:

@@ -16,7 +16,7 @@ from lxml import etree
 from trafilatura.xpaths import AUTHOR_XPATHS
 
 from crawler.extraction import dates
-from crawler.extraction.bylines import Byline, parse_bylines
+from crawler.extraction.bylines import Byline, looks_like_organisation, parse_bylines
 from crawler.extraction.metadata import PageMetadata, is_chrome, meta_date_names, text_of
 from crawler.record import PageDate
 from crawler.urls import canonicalize, is_http_url, same_site
@@ -118,9 +118,15 @@ _META_AUTHORS = (
 )  # fmt: skip
 
 
-def authors(page: PageMetadata, site: str | None) -> tuple[Byline, str]:
-    """Persons and agencies from the first source that names a person: JSON-LD, meta, then the
-    visible bylines; the site's own name is never an author."""
+# Sources that name authors and nothing else: a one-word pen name there is a name.
+_AUTHOR_FIELDS = ("json-ld", "json-ld:person", "meta", "rel-or-itemprop:author", "author-link")
+
+
+def authors(page: PageMetadata, tree: Any, site: str | None) -> tuple[Byline, str]:
+    """Persons and agencies from the first source that names a person: JSON-LD, meta, the visible
+    bylines, then trafilatura's byline rules (searched_authors). The site's own name is never an
+    author, unless the page's JSON-LD types it a Person (a writer's own site) or, as a last resort,
+    an author field gives it; an organisation in the meta author gives way to the visible byline."""
     sites = [site] if site else []
     agencies: list[str] = []
     candidates: list[tuple[str, list[str]]] = []
@@ -129,21 +135,31 @@ def authors(page: PageMetadata, site: str | None) -> tuple[Byline, str]:
         for value in values:
             if isinstance(value, dict) and "organization" in str(value.get("@type", "")).lower():
                 agencies.extend(strings([value]))
-        people = [
-            v
-            for v in values
-            if not (isinstance(v, dict) and "organization" in str(v.get("@type", "")).lower())
-        ]
-        candidates.append(("json-ld", strings(people)))
+        persons = [v for v in values if isinstance(v, dict) and "person" in str(v.get("@type", "")).lower()]
+        untyped = [v for v in values if not isinstance(v, dict) or "@type" not in v]
+        candidates.append(("json-ld:person", strings(persons)))
+        candidates.append(("json-ld", strings(untyped)))
     meta_author = page.first(*_META_AUTHORS)
-    if meta_author:
+    organisation = meta_author is not None and looks_like_organisation(meta_author, sites)
+    if meta_author and not organisation:
         candidates.append(("meta", [meta_author]))
     candidates.extend((source, [raw]) for source, raw in page.bylines)
+    if meta_author and organisation:
+        candidates.append(("meta", [meta_author]))
     for source, values in candidates:
-        byline = parse_bylines(values, site_names=sites)
+        typed = source == "json-ld:person"
+        byline = parse_bylines(values, site_names=[] if typed else sites, single=source in _AUTHOR_FIELDS)
         agencies.extend(a for a in byline.agencies if a not in agencies)
         if byline.authors:
-            return Byline(byline.authors, _unique(agencies, sites)), source
+            return Byline(byline.authors, _unique(agencies, sites)), "json-ld" if typed else source
+    searched = searched_authors(tree, site)
+    if searched.authors:
+        return Byline(searched.authors, _unique(agencies or searched.agencies, sites)), "trafilatura"
+    for source, values in candidates:  # a writer's own site, its name in an author field
+        if source in _AUTHOR_FIELDS:
+            named = [v for v in parse_bylines(values).authors if not looks_like_organisation(v)]
+            if named:
+                return Byline(named, _unique(agencies, sites)), source
     return Byline([], _unique(agencies, sites)), "none"
 
 
@@ -210,6 +226,8 @@ def page_dates(page: PageMetadata, fetched_at: datetime) -> tuple[PageDate | Non
         + visible_modified
     )
     zone = dates.page_zone(published + modified)
+    if zone is None and any(c.precision != "day" and c.moment.tzinfo is None for c in published + modified):
+        zone = dates.page_zone(parsed(("other", v) for v in page.other_dates))
     return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)
 
 

@@ -74,6 +74,7 @@ _DATELINE_WORDS = {
     "date", "dateline", "time", "timestamp", "published", "pubdate", "posted", "meta", "byline", "info",
     "datum", "zeit", "fecha", "heure", "data",
 }  # fmt: skip
+_PARAGRAPH_CHARS = 120  # a paragraph of prose, as the body rules count one
 BYLINE_WORDS = {"byline", "author", "authors", "writer", "autor", "autorin", "auteur", "autore"}
 
 
@@ -99,13 +100,24 @@ def class_words(element: Any) -> set[str]:
 
 
 def is_chrome(element: Any) -> bool:
-    """True when the element, or one of its ancestors, is page chrome rather than the article."""
+    """True when the element, or one of its ancestors, is page chrome rather than the article.
+
+    An element named like chrome that holds the headline and prose is the article's own container
+    (a newsletter's post body classed "newsletter", a layout "with-sidebar"): its dates and bylines
+    are the article's, as the pruning keeps its text.
+    """
     node = element
     while node is not None and isinstance(node.tag, str):
-        if node.tag in CHROME_TAGS or class_words(node) & CHROME_WORDS:
+        if node.tag in CHROME_TAGS or (class_words(node) & CHROME_WORDS and not _holds_the_story(node)):
             return True
         node = node.getparent()
     return False
+
+
+def _holds_the_story(element: Any) -> bool:
+    return element.find(".//h1") is not None and any(
+        len(text_of(p)) >= _PARAGRAPH_CHARS for p in element.iter("p")
+    )
 
 
 def text_of(element: Any) -> str:
@@ -127,6 +139,9 @@ class PageMetadata:
     datelines: list[str] = field(default_factory=list)
     bylines: list[tuple[str, str]] = field(default_factory=list)  # (source, raw)
     tag_lists: list[str] = field(default_factory=list)  # link texts of visible tag lists
+    # Dates of other things on the page (the web page, an image, a related story): not the article's,
+    # but their offsets say the zone the site writes its times in.
+    other_dates: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
         for name in names:
@@ -163,20 +178,27 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return {str(v).lower() for v in values}
 
 
-def _read_jsonld(tree: Any) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def _read_jsonld(tree: Any, page: PageMetadata) -> None:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         raw = _JSON_COMMENTS.sub("", (script.text or "").strip())
         try:
             data = json.loads(raw, strict=False)
         except ValueError:
             continue  # broken JSON-LD is common; the other sources still apply
-        found.extend(obj for obj in _walk_jsonld(data) if _types(obj) & ARTICLE_TYPES)
-    return found
+        for obj in _walk_jsonld(data):
+            if _types(obj) & ARTICLE_TYPES:
+                page.jsonld.append(obj)
+            else:
+                dated = (obj.get(key) for key in _JSONLD_DATES)
+                page.other_dates.extend(value for value in dated if isinstance(value, str))
+
+
+_JSONLD_DATES = ("datePublished", "dateModified", "dateCreated", "uploadDate")
 
 
 def read_metadata(tree: Any) -> PageMetadata:
-    page = PageMetadata(jsonld=_read_jsonld(tree))
+    page = PageMetadata()
+    _read_jsonld(tree, page)
     for element in tree.xpath("//meta[@content]"):
         key = element.get("property") or element.get("name") or element.get("itemprop")
         if key:
@@ -198,6 +220,8 @@ def read_metadata(tree: Any) -> PageMetadata:
             raw = element.get("datetime") or text_of(element)
             source = "time[pubdate]" if element.get("pubdate") is not None else "time"
             page.times.append((source, raw))
+        elif element.get("datetime"):
+            page.other_dates.append(element.get("datetime"))
     for element in tree.xpath("//body//*[@class or @id]"):
         words = class_words(element)
         if words & _DATELINE_WORDS and not is_chrome(element):

@@ -128,7 +128,7 @@ _HOLDS_HEADLINE_OR_IS_CODE = etree.XPath(".//h1 | ancestor-or-self::pre | ancest
 def _pruning(tree: Any, page: PageMetadata) -> _Pruning:
     body = tree.find("body")
     total = len(text_of(body)) or 1
-    candidates: list[tuple[Any, set[str], int]] = []
+    candidates: list[tuple[Any, frozenset[str], int]] = []
     named_chrome: list[Any] = []
     pruning = _Pruning([], [], set())
     for element in _PRUNABLE(body):
@@ -156,8 +156,8 @@ def _pruning(tree: Any, page: PageMetadata) -> _Pruning:
     for element, _, length in candidates:
         families[(element.tag, element.get("class") or "")] += length
     for element, named, _ in candidates:
-        excused = _AMBIGUOUS_WORDS | (COMMENT_WORDS if page.live_blog else set())
-        if not _captions_an_image(element):
+        excused: set[str] = _AMBIGUOUS_WORDS | (COMMENT_WORDS if page.live_blog else set())
+        if named & MEDIA_WORDS and not _captions_an_image(element):
             excused = excused | MEDIA_WORDS
         private = named & (BYLINE_WORDS | (set() if page.live_blog else COMMENT_WORDS))
         family = families[(element.tag, element.get("class") or "")] > 0.4 * total and not private
@@ -221,7 +221,7 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _SLUG = re.compile(r"[^\w]+")
 
 
-def _naming_words(element: Any) -> set[str]:
+def _naming_words(element: Any) -> frozenset[str]:
     """The class and id words that say what an element is; a heading's id made from its own text
     (WordPress's ``h-what-comments-say``) says nothing about it and is left out."""
     identifier = (element.get("id") or "").lower()
@@ -232,10 +232,10 @@ def _naming_words(element: Any) -> set[str]:
     return class_words(element)
 
 
-def _named_as_chrome(words: set[str]) -> set[str]:
+def _named_as_chrome(words: frozenset[str]) -> frozenset[str]:
     """The chrome words among an element's names, none if another name says it is content
     ("cmp-text", "caption-text")."""
-    return set() if words & CONTENT_WORDS else words & _PRUNE_WORDS
+    return frozenset() if words & CONTENT_WORDS else words & _PRUNE_WORDS
 
 
 def _link_lists(tree: Any) -> set[str]:

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -94,9 +95,15 @@ CONTENT_WORDS = {
 }
 
 
-def class_words(element: Any) -> set[str]:
-    value = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return {w for w in _WORD_SPLIT.split(value) if w}
+def class_words(element: Any) -> frozenset[str]:
+    return _words(element.get("class"), element.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _words(class_value: str | None, id_value: str | None) -> frozenset[str]:
+    """Pages repeat a few class names thousands of times: each is split once."""
+    value = f"{class_value or ''} {id_value or ''}".lower()
+    return frozenset(w for w in _WORD_SPLIT.split(value) if w)
 
 
 def is_chrome(element: Any) -> bool:

@@ -44,9 +44,14 @@ pytest: $(STAMP) $(PYWB_STAMP)
 # ceiling of extraction alone on every core; prints pages/s, ratios, CPU s/page, peak memory.
 #   make bench                 N=2,000 and N=20,000 (about 17 minutes on 2 cores)
 #   make bench SIZES=2000 ARGS=--skip-s3
+# Then reading loose records against compacted days (newsarchive download before and after
+# newsarchive compact): wall time and requests, 100,000 records in a directory, 10,000 on S3.
+#   make bench COMPACTION_ARGS="20000 --s3 0"
 SIZES ?= 2000 20000
+COMPACTION_ARGS ?= 100000 --s3 10000
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/throughput.py $(SIZES) $(ARGS)
+	$(BIN)/python tests/benchmarks/compaction.py $(COMPACTION_ARGS)
 
 # Extraction quality against a folder of pages with expected text, e.g.
 #   make bench-quality DATA=../shared/datasets/article-extraction-benchmark

@@ -1,6 +1,6 @@
 """``newsarchive``: list, fetch and download archived records (and the raw pages they were read
-from), extract captured pages again (``reextract``), and deliver the crawler's spool (``flush``); no
-Scrapy project needed around it.
+from), extract captured pages again (``reextract``), compact days into Parquet (``compact``), and
+deliver the crawler's spool (``flush``); no Scrapy project needed around it.
 
 It works the same on a directory and on a bucket: ``--archive URI`` or ARCHIVE_URI. It reads the
 project's settings module as the crawl does, so the same environment (ARCHIVE_URI, ARCHIVE_SPOOL_DIR,
@@ -31,6 +31,7 @@ from crawler.health import FIGURES
 from crawler.outcome import EXIT_STATUSES, plural
 from crawler.workers import ExtractionPool, available_cores
 from pipelines import health_report
+from pipelines.compaction import compact_day
 from pipelines.delivery import Archiver, Counts
 from pipelines.download import Progress, download_files, download_lines
 from pipelines.flush import command_flush
@@ -146,6 +147,19 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.add_argument(
         "--processes", type=int, default=0, help="extraction processes (default: one per core)"
     )
+    compact = commands.add_parser(
+        "compact",
+        parents=[common],
+        help="write each day's records as Parquet files (the latest versions, the older ones) and a manifest",
+    )
+    days = compact.add_mutually_exclusive_group()
+    days.add_argument("--day", metavar="YYYY-MM-DD", help="this day only")
+    days.add_argument(
+        "--before", metavar="YYYY-MM-DD", help="every day before this one (default: today, UTC)"
+    )
+    compact.add_argument(
+        "--prune", action="store_true", help="then delete the loose records the stored manifest covers"
+    )
     flush = commands.add_parser(
         "flush",
         parents=[common],
@@ -168,7 +182,18 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         raise UsageError(f"--workers {options.workers}: must be at least 1")
     if hasattr(options, "versions"):  # a command with the record filters
         options.query = parse_query(options, _now())
+    for option in ("day", "before"):
+        value = getattr(options, option, None)
+        if value is not None and not _is_day(value):
+            raise UsageError(f"--{option} {value}: not a day (YYYY-MM-DD)")
     return options
+
+
+def _is_day(text: str) -> bool:
+    try:
+        return bool(_DAY.match(text)) and datetime.fromisoformat(text) is not None
+    except ValueError:
+        return False
 
 
 def parse_query(options: argparse.Namespace, now: datetime) -> Query:
@@ -350,12 +375,35 @@ def command_reextract(options: argparse.Namespace) -> None:
     )
 
 
+def command_compact(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
+    """Compact the chosen days, one after the other; a line per day on stderr."""
+    if options.day:
+        days = [options.day] if options.day in reader.days() else []
+    else:
+        before = options.before or _now().date().isoformat()
+        days = [day for day in reader.days() if day < before]
+    for day in days:
+        started = time.monotonic()
+        done = compact_day(reader.store, day, prune=options.prune, parallel=reader._parallel)
+        reader.bad.extend(done.bad)
+        action = f"{plural(done.added, 'record')} added" if done.written else "already compacted"
+        pruned = f"; {plural(done.pruned, 'loose record')} pruned" if options.prune else ""
+        print(
+            f"compacted {day}: {plural(done.records, 'record')} ({action}){pruned}"
+            f" in {time.monotonic() - started:.1f} s",
+            file=sys.stderr,
+        )
+    if not days:
+        print("compacted nothing: no day with records in that range", file=sys.stderr)
+
+
 COMMANDS = {
     "ls": command_ls,
     "get": command_get,
     "stats": command_stats,
     "download": command_download,
     "health": command_health,
+    "compact": command_compact,
 }
 
 

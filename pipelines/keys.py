@@ -5,6 +5,8 @@
     state/articles/HH/ID.json                         an article's versions (pipelines.state)
     warc/date=YYYY-MM-DD/SEGMENT.warc.gz              raw pages as WARC, and SEGMENT.cdxj their index
                                                       (pipelines.segments)
+    compacted/date=YYYY-MM-DD/KIND-DIGEST.parquet     a day's records compacted, and manifest.json naming
+                                                      the files (pipelines.compaction)
     runs/date=YYYY-MM-DD/JOB_ID[.WORKER].json         a run's manifest (crawler.manifest)
     locks/JOB.json                                    a scheduled job's lock (crawler.jobs)
 
@@ -79,6 +81,23 @@ def parse_record_key(key: str) -> RecordKey | None:
 def partition_day(folder: str) -> str | None:
     """``2026-11-30`` for the folder name ``date=2026-11-30``; None for any other name."""
     return folder[5:] if folder.startswith("date=") else None
+
+
+# --- compacted records ---------------------------------------------------------------------------
+
+COMPACTED = "compacted"
+
+
+def compacted_prefix(day: str | None = None) -> str:
+    return f"{COMPACTED}/" if day is None else f"{COMPACTED}/date={day}/"
+
+
+def compacted_manifest_key(day: str) -> str:
+    return f"{compacted_prefix(day)}manifest.json"
+
+
+def compacted_file_key(day: str, kind: str, digest: str) -> str:
+    return f"{compacted_prefix(day)}{kind}-{digest}.parquet"
 
 
 # --- raw pages -----------------------------------------------------------------------------------

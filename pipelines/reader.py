@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -20,12 +21,23 @@ from typing import Any
 from crawler.errors import BadRecord, NotFound
 from crawler.record import parse_utc
 from crawler.urls import record_id
-from pipelines.keys import parse_record_key, partition_day, records_prefix, runs_prefix
+from pipelines.compaction import read_compacted
+from pipelines.keys import (
+    compacted_prefix,
+    parse_record_key,
+    partition_day,
+    records_prefix,
+    runs_prefix,
+    safe_domain,
+)
 from pipelines.state import ArchiveState
 from pipelines.stores import ArchiveStore, StoredObject
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 FETCHED, PUBLISHED = "fetched", "published"
+# The record texts of this many compacted days stay in memory (a day of 100,000 records is about
+# 700 MB of text); the keys of every day read stay too (about 200 bytes a record).
+_COMPACTED_DAYS_HELD = 2
 LATEST, ALL = "latest", "all"
 
 
@@ -46,6 +58,13 @@ class RecordRef:
         if parts is None:
             return None
         return cls(item.key, parts.day, parts.domain, parts.id, item.size, item.md5)
+
+    @classmethod
+    def from_compacted(cls, key: str, size: int, md5: str) -> RecordRef | None:
+        parts = parse_record_key(key)
+        if parts is None:
+            return None
+        return cls(key, parts.day, parts.domain, parts.id, size, md5)
 
 
 @dataclass(frozen=True)
@@ -100,27 +119,79 @@ class Selected:
 
 @dataclass
 class ArchiveReader:
+    """Reads loose records and compacted days alike (pipelines.compaction): a compacted day is its
+    manifest's files plus the loose records they do not cover, so every answer is the same before
+    and after compaction."""
+
     store: ArchiveStore
     workers: int = 8
     bad: list[BadRecord] = field(default_factory=list)  # unreadable records met, skipped
+    # Compacted days: each one's keys with their sizes and MD5s, and the texts of the last few read.
+    _indexes: dict[str, dict[str, tuple[int, str]] | None] = field(default_factory=dict)
+    _texts: OrderedDict[str, dict[str, str]] = field(default_factory=OrderedDict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def days(self) -> list[str]:
-        return sorted(filter(None, map(partition_day, self.store.folders(records_prefix()))))
+        folders = self.store.folders(records_prefix()) + self.store.folders(compacted_prefix())
+        return sorted(set(filter(None, map(partition_day, folders))))
+
+    def compacted(self, day: str) -> dict[str, tuple[int, str]] | None:
+        """The keys a day's compaction covers, with each record's size and MD5; None when the day is
+        not compacted. Read once per reader."""
+        with self._day_lock(day):
+            if day not in self._indexes:
+                self._load(day)
+            return self._indexes[day]
+
+    def _compacted_text(self, day: str, key: str) -> str | None:
+        """A compacted record's text; the day's files are read again if their texts were let go."""
+        with self._day_lock(day):
+            if day not in self._texts and (day not in self._indexes or self._indexes[day]):
+                self._load(day)
+            with self._lock:
+                texts = self._texts.get(day)
+                if texts is not None:
+                    self._texts.move_to_end(day)
+            return texts.get(key) if texts else None
+
+    def _day_lock(self, day: str) -> threading.Lock:
+        """One day's files are read by one thread, whichever of the reader's threads ask for them."""
+        with self._lock:
+            return self._locks.setdefault(day, threading.Lock())
+
+    def _load(self, day: str) -> None:
+        compacted = read_compacted(self.store, day)
+        index = compacted.index() if compacted else None
+        with self._lock:
+            self._indexes[day] = index
+            if compacted is not None:
+                self._texts[day] = compacted.records
+                while len(self._texts) > _COMPACTED_DAYS_HELD:
+                    self._texts.popitem(last=False)
 
     def refs(self, query: Query) -> list[RecordRef]:
         """The records the key layout cannot rule out, listing only the folders the query allows."""
+        days = [day for day in self.days() if query.days_wanted(day)]
+        domains = {safe_domain(domain) for domain in query.domains}
+        refs = []
+        for index in self._parallel(self.compacted, days):
+            for key, (size, md5) in (index or {}).items():
+                ref = RecordRef.from_compacted(key, size, md5)
+                if ref is not None and (not query.domains or ref.domain in domains):
+                    refs.append(ref)
         prefixes = []
-        for day in self.days():
-            if not query.days_wanted(day):
-                continue
+        for day in days:
             if query.domains:
                 prefixes += [records_prefix(day, domain) for domain in query.domains]
             else:
                 prefixes.append(records_prefix(day))
-        refs = []
         for listed in self._parallel(lambda prefix: list(self.store.objects(prefix)), prefixes):
-            refs += [ref for ref in map(RecordRef.from_object, listed) if ref is not None]
-        return refs
+            for ref in map(RecordRef.from_object, listed):
+                index = self._indexes.get(ref.day) if ref is not None else None
+                if ref is not None and (index is None or ref.key not in index):
+                    refs.append(ref)
+        return sorted(refs, key=lambda ref: ref.key)
 
     def select(self, query: Query, *, read_all: bool = False) -> list[Selected]:
         """The selected records in key order; ``read_all`` reads every one (else only what filters need)."""
@@ -147,10 +218,19 @@ class ArchiveReader:
         return sorted(selected, key=lambda s: s.ref.key)
 
     def raw(self, key: str) -> bytes:
-        found = self.store.read(key)
-        if found is None:
+        """A record as stored: from its day's compacted files when they cover it, else the loose
+        record; a loose record that is gone may have been compacted and pruned since."""
+        parts = parse_record_key(key)
+        index = self._indexes.get(parts.day) if parts else None
+        text = self._compacted_text(parts.day, key) if parts and index and key in index else None
+        if text is None:
+            found = self.store.read(key)
+            if found is not None:
+                return found[0]
+            text = self._compacted_text(parts.day, key) if parts else None
+        if text is None:
             raise NotFound(f"{key}: no such record in {self.store.uri}")
-        return found[0]
+        return text.encode("utf-8")
 
     def read(self, key: str) -> dict[str, Any]:
         return parse_record(key, self.raw(key))

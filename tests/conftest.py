@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import jsonschema
@@ -21,6 +21,9 @@ from moto.server import ThreadedMotoServer
 
 from crawler.demo.server import LocalSite
 from crawler.record import load_schema
+
+if TYPE_CHECKING:
+    from tests.big_archive import Version
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -250,3 +253,12 @@ def archive_target(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveTar
 
     settings = ["-s", f"ARCHIVE_URI={uri}", "-s", f"AWS_ENDPOINT_URL={server.endpoint}"]
     return ArchiveTarget("s3", uri, settings, dict(S3_CREDENTIALS), read_bucket)
+
+
+@pytest.fixture(scope="session")
+def stored_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Version]]:
+    """The archive the reading tests share (tests/big_archive.py), built once per session."""
+    from tests.big_archive import build_local_archive  # it builds on this module's helpers
+
+    root = tmp_path_factory.mktemp("big") / "archive"
+    return root, build_local_archive(root, root.parent / "spool")

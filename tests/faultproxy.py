@@ -123,6 +123,7 @@ class FaultProxy:
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.mode = PASS
         self.counts: Counter[str] = Counter()  # requests per mode; "stored_records"; "written"
+        self.methods: Counter[str] = Counter()  # requests per method, listings ("LIST") apart from GETs
         # Seconds each record write (PUT .../records/...) is held before it goes on: slow storage.
         self.record_delay = 0.0
         self._lock = threading.Lock()
@@ -223,6 +224,7 @@ class FaultProxy:
                         self._switch(trigger[0], keep=client)
                     mode = self.mode
                     self.counts[mode] += 1
+                    self.methods["LIST" if method == "GET" and "list-type=" in target else method] += 1
                 if mode in (RESET, REFUSE):
                     if "100-continue" in headers.get("expect", "").lower():
                         client.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")

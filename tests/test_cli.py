@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from pipelines.reader import ArchiveReader
 from pipelines.stores import ArchiveStore, LocalStore, open_store
 from tests.big_archive import ARTICLES, Version
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record
+from tests.counting import CountingStore
 from tests.test_archive_pipeline import pipeline
 from tests.test_stores import s3_settings
 
@@ -179,22 +179,6 @@ def matches(version: Version, filters: list[str]) -> bool:
     if repeated("--spider") and version.spider not in repeated("--spider"):
         return False
     return not (repeated("--job") and version.job_id not in repeated("--job"))
-
-
-class CountingStore:
-    """A real store that records which folders the reader lists."""
-
-    def __init__(self, store: ArchiveStore) -> None:
-        self.store = store
-        self.uri = store.uri
-        self.listed: list[str] = []
-
-    def objects(self, prefix: str) -> Iterator[Any]:
-        self.listed.append(prefix)
-        return self.store.objects(prefix)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
 
 
 def test_date_and_domain_filters_list_only_their_folders(archive: Archive) -> None:

@@ -25,6 +25,7 @@ from pipelines.reader import ArchiveReader
 from pipelines.stores import ArchiveStore, LocalStore, open_store
 from tests.big_archive import DAYS, Version
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record
+from tests.counting import CountingStore
 from tests.test_archive_pipeline import pipeline
 from tests.test_stores import s3_settings
 
@@ -94,30 +95,6 @@ def test_every_reader_answers_the_same_after_compaction_and_pruning(
         assert after[label] == before[label], label
 
 
-class CountingStore:
-    """A real store that counts the requests a reader makes of it, by kind."""
-
-    def __init__(self, store: ArchiveStore) -> None:
-        self.store = store
-        self.uri = store.uri
-        self.requests: Counter[str] = Counter()
-
-    def read(self, key: str) -> Any:
-        self.requests["read"] += 1
-        return self.store.read(key)
-
-    def objects(self, prefix: str) -> Any:
-        self.requests["list"] += 1
-        return self.store.objects(prefix)
-
-    def folders(self, prefix: str) -> list[str]:
-        self.requests["list"] += 1
-        return self.store.folders(prefix)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
-
-
 def download_requests(store: ArchiveStore) -> Counter[str]:
     counting = CountingStore(store)
     options = cli.parse_arguments(["download", "--versions", "all", "-o", "-"])
@@ -130,7 +107,7 @@ def test_a_compacted_day_is_read_in_a_few_requests_and_later_records_stay_visibl
 ) -> None:
     root, versions = local_copy
     store = LocalStore(root)
-    assert download_requests(store) == {"read": 2192 + 5, "list": 2 + 5}  # records, manifests; folders, days
+    assert download_requests(store) == {"GET": 2192 + 5, "LIST": 2 + 5}  # records, manifests; folders, days
     assert run(str(root), "compact", "--day", "2026-11-24", "--prune")[0] == 0
     files = sorted(p.name for p in (root / "compacted" / "date=2026-11-24").iterdir())
     assert [re.sub(r"-[0-9a-f]{16}\.", "-DIGEST.", name) for name in files] == [
@@ -139,7 +116,7 @@ def test_a_compacted_day_is_read_in_a_few_requests_and_later_records_stay_visibl
         "older-DIGEST.parquet",
     ]
     # Day 2026-11-24: its manifest and two files, and a listing of its (now empty) folder.
-    assert download_requests(store) == {"read": 2192 - 1327 + 4 + 3, "list": 2 + 5}
+    assert download_requests(store) == {"GET": 2192 - 1327 + 4 + 3, "LIST": 2 + 5}
 
     # A crawl still writing into the day: its new record is loose, and readers see it at once.
     first = versions[0]
@@ -251,7 +228,7 @@ def test_compaction_on_s3_gives_the_same_answers(
     for label in before:
         assert after[label] == before[label], label
     store = open_store(uri, s3_settings(s3_server))
-    assert download_requests(store) == {"read": 2 + 2, "list": 2 + 2}  # manifests, files; folders, days
+    assert download_requests(store) == {"GET": 2 + 2, "LIST": 2 + 2}  # manifests, files; folders, days
 
 
 class RacingStore(CountingStore):

@@ -38,6 +38,7 @@ from pipelines.keys import record_key  # noqa: E402
 from pipelines.reader import ArchiveReader  # noqa: E402
 from pipelines.stores import ArchiveStore, LocalStore, open_store  # noqa: E402
 from tests.conftest import make_record  # noqa: E402
+from tests.counting import CountingStore  # noqa: E402
 from tests.faultproxy import FaultProxy  # noqa: E402
 
 DAYS = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
@@ -95,29 +96,6 @@ def compact(store: ArchiveStore) -> None:
     reader = ArchiveReader(store, workers=16)
     for day in reader.days():
         compact_day(store, day, prune=True, parallel=reader._parallel)
-
-
-class CountingStore:
-    """Counts the calls a reader makes of a local store: its requests, were it a bucket."""
-
-    def __init__(self, store: ArchiveStore) -> None:
-        self.store, self.uri = store, store.uri
-        self.requests: Counter[str] = Counter()
-
-    def read(self, key: str) -> Any:
-        self.requests["GET"] += 1
-        return self.store.read(key)
-
-    def objects(self, prefix: str) -> Any:
-        self.requests["LIST"] += 1
-        return self.store.objects(prefix)
-
-    def folders(self, prefix: str) -> list[str]:
-        self.requests["LIST"] += 1
-        return self.store.folders(prefix)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.store, name)
 
 
 def measure(label: str, store: ArchiveStore, count: Callable[[], Counter[str]]) -> None:

@@ -128,7 +128,7 @@ class ArchiveReader:
     bad: list[BadRecord] = field(default_factory=list)  # unreadable records met, skipped
     # Compacted days: each one's keys with their sizes and MD5s, and the texts of the last few read.
     _indexes: dict[str, dict[str, tuple[int, str]] | None] = field(default_factory=dict)
-    _texts: OrderedDict[str, dict[str, str]] = field(default_factory=OrderedDict)
+    _texts: OrderedDict[str, dict[str, str]] = field(default_factory=OrderedDict)  # in the order read
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -145,15 +145,15 @@ class ArchiveReader:
             return self._indexes[day]
 
     def _compacted_text(self, day: str, key: str) -> str | None:
-        """A compacted record's text; the day's files are read again if their texts were let go."""
-        with self._day_lock(day):
-            if day not in self._texts and (day not in self._indexes or self._indexes[day]):
-                self._load(day)
-            with self._lock:
+        """A compacted record's text; the day's files are read again if their texts were let go
+        (the days held are the last ones read)."""
+        texts = self._texts.get(day)
+        if texts is None:
+            with self._day_lock(day):
+                if day not in self._texts and (day not in self._indexes or self._indexes[day]):
+                    self._load(day)
                 texts = self._texts.get(day)
-                if texts is not None:
-                    self._texts.move_to_end(day)
-            return texts.get(key) if texts else None
+        return texts.get(key) if texts else None
 
     def _day_lock(self, day: str) -> threading.Lock:
         """One day's files are read by one thread, whichever of the reader's threads ask for them."""

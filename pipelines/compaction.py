@@ -219,7 +219,7 @@ def _parquet(rows: list[Row]) -> bytes:
             "record": row.json,
             "fetched_at": _instant(record.get("fetched_at")),
             "published_at": _instant(record.get("published_at")),
-            "authors": [a for a in record.get("authors") or [] if isinstance(a, str)],
+            "authors": [a for a in _list(record.get("authors")) if isinstance(a, str)],
             "version": record.get("version") if isinstance(record.get("version"), int) else None,
         }
         for name in SCHEMA.names:
@@ -228,6 +228,10 @@ def _parquet(rows: list[Row]) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(pa.table(columns, schema=SCHEMA), buffer, compression="zstd")
     return buffer.getvalue()
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _instant(value: Any) -> datetime | None:

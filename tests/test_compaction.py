@@ -282,3 +282,17 @@ def test_a_loose_file_that_is_not_a_record_is_named_and_left_loose(
         f"error: {key}: not a record (not a JSON object with an id); left loose",
     ]
     assert [p for p in loose_records(root) if "date=2026-11-20" in str(p)] == [broken]
+
+
+def test_query_columns_take_only_values_of_their_type(tmp_path: Path) -> None:
+    """A record with odd values (authors a string, no version) is kept whole; those columns stay empty."""
+    store = LocalStore(tmp_path / "archive")
+    record = json.loads(make_record(fetched_at="2026-11-20T10:00:00Z").to_json())
+    record.update(authors="Jane Roe", version=None, published_at="not a time")
+    key = f"records/date=2026-11-20/domain=news.example.com/{record['id']}-{'a' * 16}.json"
+    text = json.dumps(record, indent=1)
+    store.put(key, text.encode())
+    assert compact_day(store, "2026-11-20").records == 1
+    [path] = (tmp_path / "archive" / "compacted" / "date=2026-11-20").glob("latest-*.parquet")
+    [row] = pq.read_table(path).to_pylist()
+    assert (row["authors"], row["version"], row["published_at"], row["record"]) == ([], None, None, text)

@@ -246,9 +246,6 @@ def _prune(store: ArchiveStore, day: str, loose: list[str]) -> int:
     covered = read_compacted(store, day)
     if covered is None:
         return 0
-    pruned = 0
-    for key in loose:
-        if key in covered.records:
-            store.delete(key)
-            pruned += 1
-    return pruned
+    covered_keys = [key for key in loose if key in covered.records]
+    store.delete_many(covered_keys)
+    return len(covered_keys)

@@ -112,6 +112,24 @@ class S3Store:
         except Exception as exc:
             raise s3_storage_error(exc) from None
 
+    def delete_many(self, keys: list[str]) -> None:
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = [{"Key": self._key(key)} for key in keys[start : start + _DELETE_BATCH]]
+            try:
+                answer = self.client.delete_objects(
+                    Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}
+                )
+            except Exception as exc:
+                raise s3_storage_error(exc) from None
+            errors = answer.get("Errors") or []
+            if errors:
+                first = errors[0]
+                raise StorageError(
+                    f"{len(errors)} of {len(batch)} deletions refused, the first {first.get('Key')}:"
+                    f" {first.get('Code')} {first.get('Message')}",
+                    retryable=True,
+                )
+
     def _pages(self, prefix: str, **options: Any) -> Iterator[dict[str, Any]]:
         paginator = self.client.get_paginator("list_objects_v2")
         try:
@@ -135,6 +153,8 @@ class S3Store:
             for common in page.get("CommonPrefixes", [])
         ]
 
+
+_DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
 _CONTENT_TYPES = {
     ".json": "application/json; charset=utf-8",

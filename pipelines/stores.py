@@ -62,6 +62,9 @@ class ArchiveStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove an object; no error when it is already gone."""
 
+    def delete_many(self, keys: list[str]) -> None:
+        """Remove objects, as few requests as the store allows (S3: 1,000 keys a request)."""
+
     def objects(self, prefix: str) -> Iterator[StoredObject]:
         """Every object whose key starts with ``prefix`` (a folder ending in "/"), in key order."""
 
@@ -156,6 +159,10 @@ class LocalStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def delete_many(self, keys: list[str]) -> None:
+        for key in keys:
+            self.delete(key)
 
     def objects(self, prefix: str) -> Iterator[StoredObject]:
         folder = self._path(prefix)

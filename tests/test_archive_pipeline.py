@@ -56,6 +56,9 @@ class FailingFirst:
     def delete(self, key: str) -> None:
         self.store.delete(key)
 
+    def delete_many(self, keys: list[str]) -> None:
+        self.store.delete_many(keys)
+
 
 def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> ArchivePipeline:
     return ArchivePipeline(

@@ -56,6 +56,10 @@ class LosesReplies:
         self._check_up()
         self.store.delete(key)
 
+    def delete_many(self, keys: list[str]) -> None:
+        self._check_up()
+        self.store.delete_many(keys)
+
 
 def archiver(store: Any, tmp_path: Path, **options: Any) -> Archiver:
     return Archiver(store, Spool(tmp_path / "spool", store.uri), Counts(), backoff=0, **options)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,14 @@ def test_listing_gives_keys_in_order_with_sizes_and_direct_folders(any_store: An
     assert any_store.folders("records/") == ["date=2026-11-24", "date=2026-11-25"]
     assert any_store.folders("records/date=2026-11-25/") == ["domain=a.example", "domain=b.example"]
     assert any_store.folders("nothing/") == [] and list(any_store.objects("nothing/")) == []
+
+
+def test_delete_many_removes_exactly_the_keys_given_across_batches(any_store: Any) -> None:
+    keys = [f"records/date=2026-11-25/domain=a.example/{n:04d}.json" for n in range(1003)]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(lambda key: any_store.put(key, b"{}"), keys))
+    any_store.delete_many([*keys[:1001], "records/date=2026-11-25/domain=a.example/gone.json"])
+    assert [item.key for item in any_store.objects("records/")] == keys[1001:]
 
 
 def test_a_missing_archive_is_reported_to_readers(tmp_path: Path, s3_server: S3Server) -> None:

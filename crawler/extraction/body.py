@@ -27,9 +27,11 @@ from crawler.extraction.metadata import (
     COMMENT_WORDS,
     CONTENT_WORDS,
     MEDIA_WORDS,
+    PARAGRAPH_CHARS,
     PageMetadata,
     class_words,
     is_chrome,
+    linked_chars,
     text_of,
 )
 from crawler.urls import looks_like_listing
@@ -91,7 +93,6 @@ _CREDIT = re.compile(
     r"|\b(?:photo(?:graph)?|picture|image|foto|bild)s?\s+(?:by|von|de|par|di)\b",
     re.I,
 )
-_MIN_PROSE_CHARS = 120
 # Prose enough for a short story in one or two paragraphs.
 _MIN_STORY_CHARS = 400
 # Chinese, Japanese and Korean say in one character what alphabetic scripts say in about three.
@@ -196,11 +197,11 @@ def prune(tree: Any, page: PageMetadata) -> tuple[Any, set[str]]:
 def _holds_prose(element: Any) -> bool:
     """Paragraphs of text, not links, forms or a line: what no widget holds."""
     text = text_of(element)
-    linked = sum(len(text_of(a)) for a in element.iter("a"))
+    linked = linked_chars(element)
     if not text or linked > _MAX_LINKED_SHARE * len(text) or element.xpath(".//form | .//input | .//button"):
         return False
     paragraphs = list(element.iter("p")) or [element]
-    return any(text_length(text_of(p)) >= _MIN_PROSE_CHARS for p in paragraphs)
+    return any(text_length(text_of(p)) >= PARAGRAPH_CHARS for p in paragraphs)
 
 
 # A caption sits in a figure or beside its image, and is a line or two; text beside a slideshow's
@@ -243,7 +244,7 @@ def _link_lists(tree: Any) -> set[str]:
     items: set[str] = set()
     for listing in tree.iter("ul", "ol"):
         text = text_of(listing)
-        linked = sum(len(text_of(a)) for a in listing.iter("a"))
+        linked = linked_chars(listing)
         if text and linked >= 0.7 * len(text):
             items.update(t.casefold() for li in listing.iter("li") if (t := text_of(li)))
     return items
@@ -373,7 +374,7 @@ def _not_a_lead(candidate: Any, text: str) -> bool:
         if ancestor.tag in ("article", "main", "body"):
             break
         containers |= class_words(ancestor)
-    linked = sum(len(text_of(a)) for a in candidate.iter("a"))
+    linked = linked_chars(candidate)
     return bool(
         class_words(candidate) & _NOT_LEAD_WORDS
         or containers & _NOT_LEAD_CONTAINER_WORDS
@@ -434,12 +435,12 @@ def is_article(blocks: list[str], page: PageMetadata, url: str, dated: bool) -> 
     """
     paragraphs = [b for b in blocks if not b.startswith("- ")]
     items = [line.lstrip()[2:] for b in blocks if b.startswith("- ") for line in b.splitlines()]
-    if not any(text_length(t) >= _MIN_PROSE_CHARS for t in paragraphs + items):
+    if not any(text_length(t) >= PARAGRAPH_CHARS for t in paragraphs + items):
         return False
     og_type = (page.first("og:type") or "").lower()
     if page.jsonld or og_type == "article" or dated:
         return True
-    prose = [b for b in paragraphs if text_length(b) >= _MIN_PROSE_CHARS]
+    prose = [b for b in paragraphs if text_length(b) >= PARAGRAPH_CHARS]
     share = sum(map(text_length, prose)) / max(1, sum(map(text_length, blocks)))
     listing = looks_like_listing(url)
     if og_type:  # website, video.other, profile: the page says what it is

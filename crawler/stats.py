@@ -34,6 +34,11 @@ OUTCOMES = {RECORDS_NEW: "new", RECORDS_CHANGED: "changed", RECORDS_UNCHANGED: "
 NOT_MODIFIED = f"{PREFIX}/incremental/not_modified"
 FRESH = f"{PREFIX}/incremental/fresh"
 STATE_CONFLICTS = f"{PREFIX}/state/conflicts"
+# The URL index (pipelines.url_index): domains read, domains written back.
+URL_INDEX_READS = f"{PREFIX}/url_index/reads"
+URL_INDEX_WRITES = f"{PREFIX}/url_index/writes"
+# Records a killed process wrote ahead of their state, spooled again by the next delivery.
+RECORDS_RECOVERED = f"{PREFIX}/records/recovered"
 RECORDS_SPOOLED = f"{PREFIX}/records/spooled"
 RECORDS_DELIVERED_LATE = f"{PREFIX}/records/delivered_late"
 RECORDS_LOST = f"{PREFIX}/records/lost"

@@ -34,6 +34,7 @@ from pipelines.capture import WarcCapture, capture_of
 from pipelines.delivery import Archiver, Delivery
 from pipelines.spool import Spool
 from pipelines.stores import ArchiveStore, crawl_store
+from pipelines.url_index import UrlIndex, url_index_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class ArchivePipeline:
         retry_interval: float = 0.0,
         capture: WarcCapture | None = None,
         monitor: HealthMonitor | None = None,
+        index: UrlIndex | None = None,
     ) -> None:
         self.store = store
         self.capture = capture
@@ -58,7 +60,13 @@ class ArchivePipeline:
         self.spool = spool
         self.stats = stats
         self.archiver = Archiver(
-            store, spool, stats, attempts=attempts, backoff=backoff, retry_interval=retry_interval
+            store,
+            spool,
+            stats,
+            attempts=attempts,
+            backoff=backoff,
+            retry_interval=retry_interval,
+            index=index,
         )
         self.retry_interval = retry_interval
         self.pool = ThreadPool(minthreads=1, maxthreads=threads, name="archive-writer")
@@ -80,6 +88,7 @@ class ArchivePipeline:
             retry_interval=config.number(settings, "ARCHIVE_SPOOL_RETRY_INTERVAL", minimum=0),
             capture=capture_of(crawler),
             monitor=monitor_of(crawler),
+            index=url_index_of(crawler),
         )
 
     def _in_thread(self, function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -96,7 +105,9 @@ class ArchivePipeline:
                 plural(waiting, "spooled entry", "spooled entries"),
                 self.spool.directory,
             )
-            await self._in_thread(self.archiver.deliver_spooled)
+        # Always: a killed run may have left records half-written (pipelines.inflight); no request
+        # unless it did or something waits.
+        await self._in_thread(self.archiver.deliver_spooled)
         if self.retry_interval > 0:
             self._timer = LoopingCall(self._retry_spooled)
             self._timer.start(self.retry_interval, now=False)
@@ -129,6 +140,7 @@ class ArchivePipeline:
                 )
         finally:
             self.pool.stop()
+            self.archiver.inflight.close()
 
     async def process_item(self, item: Any) -> Any:
         """Archive in a writer thread; the response waits meanwhile in Scrapy's scraper slot.

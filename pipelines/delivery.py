@@ -3,7 +3,12 @@
 ``Archiver`` is the whole delivery logic without Scrapy or Twisted, shared by the crawl's pipeline
 (pipelines.archive) and ``newsarchive flush``:
 
-- ``archive(record)``: read the article's state; the same content as the latest version is
+- ``archive(record)``: with the crawl's URL index (pipelines.url_index), a page whose content is
+  the one last seen at its URL is "unchanged" without a request, and an article no URL of its domain
+  ever held is written in two requests: its record, only if absent (If-None-Match), then its state,
+  committed, only if absent; a key is noted on local disk (pipelines.inflight) between the two, so
+  a crash in between is repaired by the next delivery (``recover``). Otherwise, or when either write
+  finds something there: read the article's state; the same content as the latest version is
   "unchanged"; otherwise the next version is claimed (conditional write), its record written, the
   claim committed. A StorageError is retried ``attempts`` times with exponential backoff, on top of
   botocore's own retries inside each attempt (which stop early once its retry quota is spent).
@@ -13,8 +18,9 @@
   goes on. While storage is known to be down (``Outage``), records go straight to the spool, and
   one probe write every ``retry_interval`` seconds finds out whether it answers again; when it
   does, everything spooled is delivered.
-- ``deliver_spooled()``: spooled records (then spooled objects such as run manifests), oldest
-  first, under the spool's lock; stops at the first storage failure, leaving the rest in the spool.
+- ``deliver_spooled()``: records a killed process left half-written (``recover``), then spooled
+  records (then spooled objects such as run manifests), oldest first, under the spool's lock;
+  stops at the first storage failure, leaving the rest in the spool.
 """
 
 from __future__ import annotations
@@ -33,10 +39,12 @@ from crawler import stats as names
 from crawler.errors import Conflict, StorageError
 from crawler.record import ArticleRecord, now_utc, utc_iso
 from crawler.stats import Stats
-from pipelines.keys import record_key
+from pipelines.inflight import InFlight
+from pipelines.keys import parse_record_key, record_key
 from pipelines.spool import Spool
 from pipelines.state import ArchiveState, ArticleState, UrlState, Version
 from pipelines.stores import ArchiveStore
+from pipelines.url_index import UrlIndex
 
 logger = logging.getLogger(__name__)
 
@@ -137,9 +145,12 @@ class Archiver:
         backoff: float = 0.5,
         retry_interval: float = 0.0,
         sleep: Callable[[float], None] = time.sleep,
+        index: UrlIndex | None = None,
     ) -> None:
         self.store = store
         self.state = ArchiveState(store)
+        self.index = index
+        self.inflight = InFlight(spool.directory)
         self.spool = spool
         self.stats = stats
         self.attempts = attempts
@@ -165,10 +176,13 @@ class Archiver:
         if sent is None:
             sent = {}
         if record.version is not None:  # spooled after its commit may have been stored
-            sent.update(key=record_key(record), record=record)
+            sent.update(key=record_key(record), record=record, ahead=record_key(record))
         for attempt in range(1, attempts + 1):
             try:
-                return self._archive(record, sent)
+                archived = self._archive(record, sent)
+                if "ahead" in sent:
+                    self.inflight.done(sent["ahead"])
+                return archived
             except StorageError as exc:
                 self.stats.inc_value(names.store_error("retryable" if exc.retryable else "permanent"))
                 if not exc.retryable or attempt == attempts:
@@ -177,13 +191,56 @@ class Archiver:
                 self.sleep(min(self.backoff * 2 ** (attempt - 1), _MAX_BACKOFF))
         raise AssertionError("unreachable")
 
+    def _seen_unchanged(self, record: ArticleRecord) -> bool:
+        """The URL index says this URL last held this article with this content: nothing to write."""
+        if self.index is None:
+            return False
+        seen = self.index.get(record.requested_url)
+        return seen is not None and (seen.id, seen.sha16) == (record.id, record.content_sha256[:16])
+
     def _archive(self, record: ArticleRecord, sent: dict[str, Any]) -> tuple[str, ArticleRecord]:
+        if "key" not in sent:  # not yet written by an earlier attempt
+            if self._seen_unchanged(record):
+                self._checked(record)
+                return names.RECORDS_UNCHANGED, record
+            if self._looks_new(record):
+                archived = self._archive_new(record, sent)
+                if archived is not None:
+                    return archived
         for _ in range(_CONFLICT_ATTEMPTS):
             try:
                 return self._archive_once(record, sent)
             except Conflict:
                 self.stats.inc_value(names.STATE_CONFLICTS)  # another writer was first: read again
         raise StorageError(f"state of {record.id} kept changing while archiving it", retryable=True)
+
+    def _looks_new(self, record: ArticleRecord) -> bool:
+        return self.index is not None and not self.index.knows_article(record.requested_url, record.id)
+
+    def _archive_new(self, record: ArticleRecord, sent: dict[str, Any]) -> tuple[str, ArticleRecord] | None:
+        """Version 1 in two writes, each only if nothing is there; None when either finds something
+        (the article is not new, or another writer is at it): then the full protocol decides, and
+        deletes the record written here if no version ends up naming it."""
+        now = utc_iso(now_utc())
+        state = ArticleState(record.id, record.canonical_url, first_seen_at=now)
+        stamped = _stamp(record, state, 1, now, None)
+        key = record_key(stamped)
+        state.versions.append(Version(1, record.content_sha256, key, now, committed=True))
+        self.inflight.add(key)
+        try:
+            self.store.put_if(key, stamped.to_json(), None)
+        except Conflict:
+            self.inflight.done(key)
+            self.stats.inc_value(names.STATE_CONFLICTS)
+            return None
+        sent.update(key=key, record=stamped, ahead=key)
+        try:
+            self.state.save_article(state, None)
+        except Conflict:
+            self.stats.inc_value(names.STATE_CONFLICTS)
+            return None
+        self._checked(record)
+        return names.RECORDS_NEW, stamped
 
     def _archive_once(self, record: ArticleRecord, sent: dict[str, Any]) -> tuple[str, ArticleRecord]:
         now = utc_iso(now_utc())
@@ -195,6 +252,9 @@ class Archiver:
             self._checked(record)
             if sent.get("key") == latest.key:  # our own commit, whose answer was lost
                 return _stored(latest.version), sent["record"]
+            ahead = sent.get("ahead")
+            if ahead is not None and all(v.key != ahead for v in state.versions):
+                self.store.delete(ahead)  # written before we knew another key holds this content
             return names.RECORDS_UNCHANGED, record
         version = state.pending(record.content_sha256)
         if version is None:  # claim the next version before writing its record
@@ -217,7 +277,9 @@ class Archiver:
         return _stored(version.version), stamped
 
     def _checked(self, record: ArticleRecord) -> None:
-        self.state.save_url(
+        if self.index is None:
+            return
+        self.index.checked(
             UrlState(
                 record.requested_url,
                 record.id,
@@ -225,6 +287,7 @@ class Archiver:
                 record.http.etag,
                 record.http.last_modified,
                 record.capture,
+                record.content_sha256[:16],
             )
         )
 
@@ -285,6 +348,9 @@ class Archiver:
             self.spool_waiting = False  # before reading it: what is spooled from now on sets it again
             self.spool.discard_stale_temporaries()
             try:
+                self.recover()
+                if self.index is not None:
+                    self.index.take_spooled()
                 self._deliver_records(done, probe and self.outage.down)
                 self._deliver_objects(done)
             except StorageError as exc:
@@ -296,6 +362,27 @@ class Archiver:
             else:
                 self.outage.ended()
         return done
+
+    def recover(self) -> None:
+        """Records a killed process wrote ahead of their state (pipelines.inflight) and no state
+        names: each goes to the spool as written, and is delivered like any spooled record (the
+        state then names it, or it is deleted when another key holds the same version)."""
+        for journal, keys in self.inflight.left_by_the_dead():
+            for key in keys:
+                parsed = parse_record_key(key)
+                if parsed is None:
+                    continue
+                state, _ = self.state.article(parsed.id)
+                if state is not None and any(v.key == key and v.committed for v in state.versions):
+                    continue
+                found = self.store.read(key)
+                if found is None:
+                    continue  # killed before the write
+                record = ArticleRecord.from_dict(json.loads(found[0]))
+                self.spool.save(f"{record.id}-{record.content_sha256[:16]}", found[0])
+                self.stats.inc_value(names.RECORDS_RECOVERED)
+                logger.warning("Record %s was written but its state was not (a crash): spooled again", key)
+            self.inflight.forget(journal)
 
     def _deliver_records(self, done: Delivery, probe: bool) -> None:
         for name, path in self.spool.pending():

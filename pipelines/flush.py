@@ -20,6 +20,7 @@ from pipelines.delivery import Archiver, Counts
 from pipelines.segments import Segments
 from pipelines.spool import Spool
 from pipelines.stores import open_store
+from pipelines.url_index import UrlIndex
 
 
 def command_flush(options: argparse.Namespace) -> None:
@@ -43,8 +44,10 @@ def command_flush(options: argparse.Namespace) -> None:
             f" {spool.directory}: {exc}",
             kind=exc.kind,
         ) from None
-    archiver = Archiver(store, spool, Counts(), attempts=options.attempts)
+    index = UrlIndex(store, spool=spool.directory)
+    archiver = Archiver(store, spool, Counts(), attempts=options.attempts, index=index)
     done = archiver.deliver_spooled(wait=True)
+    index.flush(keep=True)
     delivered_segments = 0
     if done.error is None:
         with spool.delivering(wait=True):

@@ -1,7 +1,8 @@
 """Every key of the archive, built here and nowhere else; the same for a directory and an S3 bucket.
 
     records/date=YYYY-MM-DD/domain=HOST/ID-SHA.json   one version of one article (pipelines.delivery)
-    state/urls/HH/URLHASH.json                        when a URL was last checked (pipelines.state)
+    state/url-index/domain=HOST.json.gz               when each URL of a domain was last checked
+                                                      (pipelines.url_index)
     state/articles/HH/ID.json                         an article's versions (pipelines.state)
     warc/date=YYYY-MM-DD/SEGMENT.warc.gz              raw pages as WARC, and SEGMENT.cdxj their index
                                                       (pipelines.segments)
@@ -25,7 +26,6 @@ import re
 from dataclasses import dataclass
 
 from crawler.record import ArticleRecord
-from crawler.urls import record_id
 
 RECORDS = "records"
 RUNS = "runs"
@@ -125,9 +125,8 @@ def _segment_day(name: str) -> str:
 # --- incremental state ---------------------------------------------------------------------------
 
 
-def url_state_key(url: str) -> str:
-    digest = record_id(url)  # the hash of the URL's canonical form, as for an article's id
-    return f"state/urls/{digest[:2]}/{digest}.json"
+def url_index_key(domain: str) -> str:
+    return f"state/url-index/domain={safe_domain(domain)}.json.gz"
 
 
 def article_state_key(article_id: str) -> str:

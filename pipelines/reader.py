@@ -32,6 +32,7 @@ from pipelines.keys import (
 )
 from pipelines.state import ArchiveState
 from pipelines.stores import ArchiveStore, StoredObject
+from pipelines.url_index import UrlIndex
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 FETCHED, PUBLISHED = "fetched", "published"
@@ -243,14 +244,14 @@ class ArchiveReader:
             return None
 
     def versions(self, url_or_id: str) -> list[dict[str, Any]]:
-        """Every committed version of one article, oldest first: two reads, whatever the archive's size."""
-        state = ArchiveState(self.store)
+        """Every committed version of one article, oldest first: two or three reads (the URL's domain
+        index, to find the article a URL last held), whatever the archive's size."""
         if _ID.match(url_or_id):
             article_id = url_or_id
         else:
-            checked = state.url(url_or_id)
+            checked = UrlIndex(self.store).get(url_or_id)
             article_id = checked.id if checked else record_id(url_or_id)
-        article, _ = state.article(article_id)
+        article, _ = ArchiveState(self.store).article(article_id)
         keys = [v.key for v in article.versions if v.committed] if article else []
         if not keys:
             raise NotFound(f"no record of {url_or_id} in {self.store.uri}")

@@ -1,15 +1,16 @@
-"""The archive's own incremental state: what each article's versions are and when each URL was checked.
+"""The archive's own state: what each article's versions are (and, in pipelines.url_index, when each
+URL was checked).
 
 It lives in the archive beside the records (pipelines.keys), so a run on another machine against
-the same bucket behaves the same, and checking one URL costs one read, never a listing:
+the same bucket behaves the same, and reading one article's versions costs one read, never a listing:
 
-    state/urls/HH/URLHASH.json      requested URL -> record id, last check, ETag, Last-Modified
     state/articles/HH/ID.json       record id -> versions (number, content hash, key, archived_at)
 
 Article states change only by conditional writes (If-None-Match / If-Match), so two crawlers racing
 on one article cannot both claim a version. A version is first written as pending, then its record,
 then it is committed: a crash in between leaves a pending entry that the next run completes, under
-the same key, instead of a second copy.
+the same key, instead of a second copy. A new article (pipelines.delivery) skips the claim: its record
+is written first, only if absent (If-None-Match), then its state, committed, only if absent.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from crawler.errors import Conflict
 from crawler.record import CaptureRef, encode_json, parse_utc
-from pipelines.keys import article_state_key, url_state_key
+from pipelines.keys import article_state_key
 from pipelines.stores import ArchiveStore
 
 
@@ -33,13 +34,7 @@ class UrlState:
     etag: str | None = None
     last_modified: str | None = None
     capture: CaptureRef | None = None  # the response with the page's body, which a revisit refers to
-
-    @classmethod
-    def from_json(cls, data: bytes) -> UrlState:
-        values: dict[str, Any] = json.loads(data)
-        if values.get("capture"):
-            values["capture"] = CaptureRef(**values["capture"])
-        return cls(**values)
+    sha16: str | None = None  # the first 16 hex digits of the content hash last seen at this URL
 
 
 @dataclass
@@ -77,13 +72,6 @@ class ArticleState:
 class ArchiveState:
     def __init__(self, store: ArchiveStore) -> None:
         self.store = store
-
-    def url(self, url: str) -> UrlState | None:
-        found = self.store.read(url_state_key(url))
-        return UrlState.from_json(found[0]) if found else None
-
-    def save_url(self, state: UrlState) -> None:
-        self.store.put(url_state_key(state.url), encode_json(state))
 
     def article(self, record_id: str) -> tuple[ArticleState | None, str | None]:
         found = self.store.read(article_state_key(record_id))

@@ -51,6 +51,10 @@ ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 500}
 # An article archived less than this long ago is not downloaded again; after it, it is re-checked with
 # a conditional request. A duration: 30m, 12h, 1d; 0 re-checks every time.
 ARCHIVE_REFRESH_AFTER = _env("ARCHIVE_REFRESH_AFTER", "1d")
+# The URL index (state/url-index/, one object per domain): written back every this many seconds (0:
+# only when the crawl ends), and at most this many URLs per domain, the most recently checked.
+ARCHIVE_URL_INDEX_FLUSH_INTERVAL = _env("ARCHIVE_URL_INDEX_FLUSH_INTERVAL", "300")
+ARCHIVE_URL_INDEX_MAX_URLS = _env("ARCHIVE_URL_INDEX_MAX_URLS", "100000")
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.incremental.IncrementalMiddleware": 580}
 EXTENSIONS = {
     # Opens and checks ARCHIVE_URI once, before the crawl; the pipeline, the incremental middleware
@@ -62,6 +66,8 @@ EXTENSIONS = {
     "pipelines.capture.WarcCapture": 2,
     # Per-domain extraction health, judged against each site's history in the manifest.
     "crawler.monitor.HealthMonitor": 3,
+    # When each URL was last checked, one object per domain read once (ARCHIVE_URL_INDEX_*).
+    "pipelines.url_index.CrawlUrlIndex": 4,
     # Writes the run's manifest and decides its exit status.
     "crawler.manifest.ManifestExtension": 500,
 }

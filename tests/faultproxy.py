@@ -117,6 +117,19 @@ def _reset(sock: socket.socket) -> None:
     sock.close()
 
 
+_AREAS = ("records", "state/articles", "state/url-index", "warc", "runs", "compacted", "locks")
+
+
+def _area(target: str) -> str:
+    """The part of the archive a request is for, from its path (with or without a key prefix)."""
+    path = target.split("?", 1)[0]
+    query = target.split("?", 1)[1] if "?" in target else ""
+    for area in _AREAS:
+        if f"/{area}/" in path or f"prefix={area}" in query or f"%2F{area.replace('/', '%2F')}%2F" in query:
+            return area
+    return "other"
+
+
 class FaultProxy:
     def __init__(self, upstream: str) -> None:
         parts = urlsplit(upstream)
@@ -124,6 +137,8 @@ class FaultProxy:
         self.mode = PASS
         self.counts: Counter[str] = Counter()  # requests per mode; "stored_records"; "written"
         self.methods: Counter[str] = Counter()  # requests per method, listings ("LIST") apart from GETs
+        # requests per (method, area of the archive): ("PUT", "records"), ("GET", "state/url-index"), ...
+        self.areas: Counter[tuple[str, str]] = Counter()
         # Seconds each record write (PUT .../records/...) is held before it goes on: slow storage.
         self.record_delay = 0.0
         self._lock = threading.Lock()
@@ -224,7 +239,9 @@ class FaultProxy:
                         self._switch(trigger[0], keep=client)
                     mode = self.mode
                     self.counts[mode] += 1
-                    self.methods["LIST" if method == "GET" and "list-type=" in target else method] += 1
+                    kind = "LIST" if method == "GET" and "list-type=" in target else method
+                    self.methods[kind] += 1
+                    self.areas[kind, _area(target)] += 1
                 if mode in (RESET, REFUSE):
                     if "100-continue" in headers.get("expect", "").lower():
                         client.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from scrapy.utils.test import get_crawler
 
 from crawler import stats as names
@@ -16,9 +17,11 @@ from crawler.record import ArticleRecord, content_sha256
 from pipelines.archive import ArchivePipeline
 from pipelines.keys import record_key
 from pipelines.spool import Spool
-from pipelines.state import ArchiveState, ArticleState, Version
+from pipelines.state import ArchiveState, ArticleState, UrlState, Version
 from pipelines.stores import ArchiveStore, LocalStore, open_store
+from pipelines.url_index import UrlIndex
 from tests.conftest import S3Server, make_record
+from tests.counting import CountingStore
 from tests.test_stores import s3_settings
 
 
@@ -61,9 +64,23 @@ class FailingFirst:
 
 
 def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> ArchivePipeline:
+    """The crawl's pipeline, with a URL index of its own (as a crawl of its own would have)."""
     return ArchivePipeline(
-        store, Spool(spool_dir, store.uri), get_crawler().stats, threads=1, attempts=attempts, backoff=0
+        store,
+        Spool(spool_dir, store.uri),
+        get_crawler().stats,
+        threads=1,
+        attempts=attempts,
+        backoff=0,
+        index=UrlIndex(store),
     )
+
+
+def checked(archive: ArchivePipeline, url: str) -> UrlState | None:
+    """The URL's check as the next crawl reads it, once this one has flushed its index."""
+    assert archive.archiver.index is not None
+    archive.archiver.index.flush()
+    return UrlIndex(archive.store).get(url)
 
 
 def records_with_keys(store: Any) -> list[tuple[str, dict[str, Any]]]:
@@ -101,7 +118,7 @@ def test_a_new_article_is_version_one_with_its_state(
     assert state is not None and [(v.version, v.committed, v.key) for v in state.versions] == [
         (1, True, record_key(stored))
     ]
-    assert ArchiveState(any_store).url(stored.requested_url).id == stored.id  # type: ignore[union-attr]
+    assert checked(archive, stored.requested_url).id == stored.id  # type: ignore[union-attr]
 
 
 def test_an_unchanged_article_writes_no_new_record(any_store: Any, tmp_path: Path) -> None:
@@ -110,7 +127,7 @@ def test_an_unchanged_article_writes_no_new_record(any_store: Any, tmp_path: Pat
     outcome, _ = archive._archive_or_spool(make_record(fetched_at="2026-11-26T10:00:00Z", job_id="second"))
     assert outcome == names.RECORDS_UNCHANGED
     assert len(records_in(any_store)) == 1
-    assert ArchiveState(any_store).url(make_record().url).checked_at == "2026-11-26T10:00:00Z"  # type: ignore[union-attr]
+    assert checked(archive, make_record().url).checked_at == "2026-11-26T10:00:00Z"  # type: ignore[union-attr]
 
 
 def test_a_changed_article_becomes_version_two_linked_to_version_one(any_store: Any, tmp_path: Path) -> None:
@@ -217,3 +234,67 @@ def test_spools_of_different_archives_are_kept_apart(tmp_path: Path) -> None:
 def test_records_survive_the_round_trip_through_json() -> None:
     record = make_record(version=2, first_seen_at="2026-11-25T10:00:00Z", previous_key="records/x.json")
     assert ArticleRecord.from_dict(json.loads(record.to_json())) == record
+
+
+def test_a_new_article_costs_two_writes_an_unchanged_one_none_and_the_index_one_read(
+    any_store: Any, tmp_path: Path
+) -> None:
+    counting = CountingStore(any_store)
+    archive = pipeline(counting, tmp_path / "spool")
+    first = make_record()
+    assert archive._archive_or_spool(first)[0] == names.RECORDS_NEW
+    # The domain's URL index (read once, absent), the record and the state, each only if absent.
+    assert counting.requests == {"GET": 1, "PUT": 2}
+    other = make_record("https://news.example.com/2024/05/02/lighthouse.html")
+    assert archive._archive_or_spool(other)[0] == names.RECORDS_NEW
+    assert counting.requests == {"GET": 1, "PUT": 4}
+    again = replace(first, fetched_at="2026-11-26T10:00:00Z")
+    assert archive._archive_or_spool(again)[0] == names.RECORDS_UNCHANGED
+    assert counting.requests == {"GET": 1, "PUT": 4}
+    text = "The harbour authority will rebuild the eastern breakwater.\n\nWork now starts in June."
+    changed = make_record(text=text, content_sha256=content_sha256("Breakwater to be rebuilt", text))
+    assert archive._archive_or_spool(changed)[0] == names.RECORDS_CHANGED
+    # A known article: its state read, the version claimed, its record, the commit.
+    assert counting.requests == {"GET": 2, "PUT": 7}
+    assert archive.archiver.index is not None and archive.archiver.index.flush() == 1
+    assert counting.requests == {"GET": 3, "PUT": 8}  # the index read again, merged and written
+    assert sorted(r["version"] for r in records_in(any_store)) == [1, 1, 2]
+
+
+@pytest.mark.parametrize("refetched_at", ["2026-11-25T11:00:00Z", "2026-11-28T00:00:00Z"])
+def test_a_record_written_by_a_killed_run_before_its_state_is_kept_once(
+    any_store: Any, tmp_path: Path, refetched_at: str
+) -> None:
+    """What a process killed between a new article's two writes leaves: the record, noted in its
+    in-flight file, and no state. The next run's delivery commits it; the page fetched again (the
+    same day or a later one) is then unchanged, and no second copy remains."""
+    record = make_record()
+    written = replace(
+        record, archived_at="2026-11-25T10:00:01Z", version=1, first_seen_at="2026-11-25T10:00:01Z"
+    )
+    any_store.put(record_key(written), written.to_json())
+    spool = Spool(tmp_path / "spool", any_store.uri)
+    (spool.directory / "inflight").mkdir(parents=True)
+    (spool.directory / "inflight" / "dead.keys").write_text(f"+{record_key(written)}\n")
+    archive = pipeline(any_store, tmp_path / "spool")
+    delivered = archive._deliver_spooled()
+    assert (delivered.records, archive.stats.get_value(names.RECORDS_RECOVERED)) == (1, 1)
+    assert list((spool.directory / "inflight").iterdir()) == []
+    outcome, _ = archive._archive_or_spool(replace(record, fetched_at=refetched_at))
+    assert outcome == names.RECORDS_UNCHANGED
+    assert [key for key, _ in records_with_keys(any_store)] == [record_key(written)]
+    state, _ = ArchiveState(any_store).article(record.id)
+    assert state is not None
+    assert [(v.version, v.key, v.committed) for v in state.versions] == [(1, record_key(written), True)]
+
+
+def test_a_known_article_refetched_by_a_crawl_that_lost_its_index_is_unchanged_and_leaves_no_copy(
+    any_store: Any, tmp_path: Path
+) -> None:
+    """A crawl whose index does not know the article writes it as new, finds its state there, and
+    deletes the record it wrote under the new day's key."""
+    pipeline(any_store, tmp_path / "spool-a")._archive_or_spool(make_record())
+    forgetful = pipeline(any_store, tmp_path / "spool-b")
+    outcome, _ = forgetful._archive_or_spool(make_record(fetched_at="2026-11-28T00:00:00Z"))
+    assert outcome == names.RECORDS_UNCHANGED
+    assert [key for key, _ in records_with_keys(any_store)] == [record_key(make_record())]

@@ -1,12 +1,13 @@
 """Incremental crawling: do not download an article archived recently; re-check older ones cheaply.
 
-A downloader middleware for requests marked ``archive_article``: it reads the URL's state in the
-archive (one read); if the URL was checked less than ARCHIVE_REFRESH_AFTER ago, the request is
+A downloader middleware for requests marked ``archive_article``: it looks the URL up in the crawl's
+URL index (pipelines.url_index: one read per domain and crawl, none per URL); if the URL was checked
+less than ARCHIVE_REFRESH_AFTER ago, the request is
 dropped before download; otherwise it becomes a conditional request (If-None-Match,
 If-Modified-Since), and a 304 answer only updates the check time (and, when the crawl keeps raw pages,
 is written to the WARC segment as a revisit of the page's last capture).
 
-Settings: ARCHIVE_URI, ARCHIVE_REFRESH_AFTER, AWS_*.
+Settings: ARCHIVE_URI, ARCHIVE_REFRESH_AFTER, ARCHIVE_URL_INDEX_*, AWS_*.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ from twisted.internet.threads import deferToThread
 from crawler import config
 from crawler import stats as names
 from crawler.capture import not_modified, outcome_of
-from crawler.errors import StorageError
+from crawler.errors import SettingError, StorageError
 from crawler.extraction import EXTRACTOR
 from crawler.middlewares.exchange import exchange_of
 from crawler.record import now_utc, utc_iso
 from crawler.stats import Stats
 from pipelines.capture import capture_of
-from pipelines.state import ArchiveState, UrlState, is_fresh
-from pipelines.stores import crawl_store
+from pipelines.state import UrlState, is_fresh
+from pipelines.url_index import UrlIndex, url_index_of
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +43,9 @@ URL_STATE = "archive_url_state"  # request meta: the URL's state in the archive,
 
 class IncrementalMiddleware:
     def __init__(
-        self, state: ArchiveState, stats: Stats, refresh_after: timedelta, crawler: Crawler | None = None
+        self, index: UrlIndex, stats: Stats, refresh_after: timedelta, crawler: Crawler | None = None
     ) -> None:
-        self.state = state
+        self.index = index
         self.stats = stats
         self.refresh_after = refresh_after
         self.crawler = crawler
@@ -52,13 +53,18 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         refresh_after = config.duration(crawler.settings, "ARCHIVE_REFRESH_AFTER")
-        return cls(ArchiveState(crawl_store(crawler)), crawler.stats, refresh_after, crawler)
+        index = url_index_of(crawler)
+        if index is None:
+            raise SettingError(
+                "EXTENSIONS: pipelines.url_index.CrawlUrlIndex is disabled; incremental crawling needs it"
+            )
+        return cls(index, crawler.stats, refresh_after, crawler)
 
     async def process_request(self, request: Request) -> None:
         if not request.meta.get(ARTICLE):
             return
         try:
-            state = await maybe_deferred_to_future(deferToThread(self.state.url, request.url))
+            state = await maybe_deferred_to_future(deferToThread(self.index.get, request.url))
         except StorageError as exc:
             logger.warning("Cannot read the archive state of %s, fetching it: %s", request.url, exc)
             return
@@ -78,11 +84,7 @@ class IncrementalMiddleware:
             return response
         checked_at = now_utc()
         self._capture_not_modified(request, response, state, checked_at)
-        checked = replace(state, checked_at=utc_iso(checked_at))
-        try:
-            await maybe_deferred_to_future(deferToThread(self.state.save_url, checked))
-        except StorageError as exc:
-            logger.warning("Cannot record the check of %s: %s", request.url, exc)
+        self.index.checked(replace(state, checked_at=utc_iso(checked_at)))
         self.stats.inc_value(names.NOT_MODIFIED)
         raise IgnoreRequest(f"not modified: {request.url}")
 

@@ -48,6 +48,7 @@ import newssite  # noqa: E402
 
 from crawler.extraction import Article, ExtractOptions, extract  # noqa: E402
 from crawler.workers import available_cores  # noqa: E402
+from tests.faultproxy import FaultProxy  # noqa: E402
 
 FETCHED_AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 CRAWL_SETTINGS = {
@@ -270,9 +271,36 @@ def _crawl_into_s3(pages: int, urls_file: Path, spool: dict[str, str]) -> Figure
         figures.records = sum(
             page.get("KeyCount", 0) for page in paginator.paginate(Bucket=bucket, Prefix="news/records/")
         )
+        _count_requests(pages, urls_file, spool, endpoint, bucket, credentials)
         return figures
     finally:
         s3.stop()
+
+
+def _count_requests(
+    pages: int,
+    urls_file: Path,
+    spool: dict[str, str],
+    endpoint: str,
+    bucket: str,
+    credentials: dict[str, str],
+) -> None:
+    """Storage requests by method, counted at a proxy in front of the S3 server, over three crawls of
+    the same pages into a new prefix: all new, again inside ARCHIVE_REFRESH_AFTER, again after it.
+    Each crawl's own requests (its URL index, WARC segments, run manifest) are included."""
+    with FaultProxy(endpoint) as proxy:
+        settings = {"ARCHIVE_URI": f"s3://{bucket}/counted", "AWS_ENDPOINT_URL": proxy.url, **spool}
+        runs = [
+            ("new pages", {}),
+            ("unchanged, inside the refresh window", {}),
+            ("unchanged, after it", {"ARCHIVE_REFRESH_AFTER": "0"}),
+        ]
+        for label, extra in runs:
+            before = dict(proxy.methods)
+            crawl(f"requests, {label}", pages, urls_file, {**settings, **extra}, credentials)
+            used = {m: n - before.get(m, 0) for m, n in proxy.methods.items() if n - before.get(m, 0)}
+            by_method = ", ".join(f"{m} {n / pages:.3f}" for m, n in sorted(used.items()))
+            print(f"  storage requests per page, {label}: {sum(used.values()) / pages:.3f} ({by_method})")
 
 
 def _lower(credentials: dict[str, str]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from pipelines.archive import ArchivePipeline
 from pipelines.keys import manifest_key, record_key
 from pipelines.spool import Spool
 from pipelines.stores import LocalStore
+from pipelines.url_index import UrlIndex
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record, read_local_records, run_crawl
 from tests.faultproxy import PASS, REFUSE, FaultProxy
 from tests.sites import FAST_STORAGE, add_articles, article_html, s3_documents, start_crawl, write_urls
@@ -41,18 +42,28 @@ HOSTILE_URLS = [
     "http://EVIL.example./a/./b/../../c.html",
 ]
 _KEY = re.compile(r"^records/date=\d{4}-\d{2}-\d{2}/domain=[a-z0-9._\-]+/[0-9a-f]{32}-[0-9a-f]{16}\.json$")
-_STATE = re.compile(r"^state/(urls|articles)/[0-9a-f]{2}/[0-9a-f]{32}\.json$")
+_STATE = re.compile(
+    r"^state/(articles/[0-9a-f]{2}/[0-9a-f]{32}\.json|url-index/domain=[a-z0-9._\-]+\.json\.gz)$"
+)
 
 
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_hostile_urls_never_make_a_key_that_leaves_the_archive(
     any_store: Any, tmp_path: Path, url: str
 ) -> None:
+    index = UrlIndex(any_store)
     pipeline = ArchivePipeline(
-        any_store, Spool(tmp_path / "spool", any_store.uri), Counts(), threads=1, attempts=1, backoff=0
+        any_store,
+        Spool(tmp_path / "spool", any_store.uri),
+        Counts(),
+        threads=1,
+        attempts=1,
+        backoff=0,
+        index=index,
     )
     outcome, stored = pipeline._archive_or_spool(make_record(url=url))
     assert outcome == "archive/records/new"
+    assert index.flush() == 1
     keys = [item.key for item in any_store.objects("")]
     assert len(keys) == 3
     for key in keys:

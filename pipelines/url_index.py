@@ -135,11 +135,16 @@ class UrlIndex:
             return {}, found[1]
         return entries, found[1]
 
+    def loaded(self, url: str) -> bool:
+        """Whether ``get`` answers from memory (the domain's index was read already)."""
+        with self._lock:
+            return domain_of(url) in self._domains
+
     def get(self, url: str) -> UrlState | None:
         """The URL's last check, reading its domain's index if this is the first URL of that domain."""
-        index = self._domain(domain_of(url))
+        index, key = self._domain(domain_of(url)), record_id(url)
         with self._lock:
-            entry = index.changed.get(record_id(url)) or index.entries.get(record_id(url))
+            entry = index.changed.get(key) or index.entries.get(key)
         return _state(url, entry) if entry is not None else None
 
     def knows_article(self, url: str, article_id: str) -> bool:

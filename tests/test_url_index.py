@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.demo.server import LocalSite
+from crawler.errors import StorageError
 from crawler.urls import record_id
 from pipelines.keys import url_index_key
 from pipelines.state import UrlState
@@ -119,3 +120,37 @@ def test_storage_requests_per_record_new_then_unchanged_inside_and_after_the_ref
         ("GET", "state/url-index"): 2,
         ("PUT", "state/url-index"): 1,
     }
+
+
+class Down:
+    """A real store whose writes fail as a storage outage would (reads pass)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.uri = store.uri
+
+    def read(self, key: str) -> Any:
+        return self.store.read(key)
+
+    def put_if(self, key: str, data: bytes, token: str | None) -> str:
+        raise StorageError("connection refused", retryable=True)
+
+
+def test_checks_that_cannot_be_written_at_the_end_wait_in_the_spool_for_the_next_run(tmp_path: Path) -> None:
+    from pipelines.stores import LocalStore
+
+    store = LocalStore(tmp_path / "archive")
+    ending = UrlIndex(Down(store), spool=tmp_path / "spool")  # type: ignore[arg-type]
+    ending.checked(check(f"{BASE}one.html", "2026-11-30T10:00:00Z"))
+    assert ending.flush() == 0  # kept in memory only
+    assert not (tmp_path / "spool" / "url-index").exists()
+    assert ending.flush(keep=True) == 0
+    [waiting] = (tmp_path / "spool" / "url-index").iterdir()
+    following = UrlIndex(store, spool=tmp_path / "spool")
+    following.checked(check(f"{BASE}two.html", "2026-11-30T11:00:00Z"))
+    assert following.take_spooled() == 1
+    assert waiting.exists()  # until its domain is written
+    assert following.flush() == 1
+    assert not waiting.exists()
+    reader = UrlIndex(store)
+    assert [reader.get(f"{BASE}{name}.html") is not None for name in ("one", "two")] == [True, True]

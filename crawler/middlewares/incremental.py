@@ -64,7 +64,10 @@ class IncrementalMiddleware:
         if not request.meta.get(ARTICLE):
             return
         try:
-            state = await maybe_deferred_to_future(deferToThread(self.index.get, request.url))
+            if self.index.loaded(request.url):  # from memory: no thread hop for every request
+                state = self.index.get(request.url)
+            else:
+                state = await maybe_deferred_to_future(deferToThread(self.index.get, request.url))
         except StorageError as exc:
             logger.warning("Cannot read the archive state of %s, fetching it: %s", request.url, exc)
             return

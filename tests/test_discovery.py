@@ -297,6 +297,16 @@ def test_an_unchanged_page_without_a_304_writes_nothing_new(
             ["-s", "ARCHIVE_REFRESH_AFTER=soon"],
             "error: ARCHIVE_REFRESH_AFTER='soon': not a duration: 'soon' (use e.g. 30m, 12h, 2d, 1w)",
         ),
+        (
+            "feed",
+            ["-s", "ARCHIVE_URL_INDEX_MAX_URLS=lots"],
+            "error: ARCHIVE_URL_INDEX_MAX_URLS='lots': not a whole number",
+        ),
+        (
+            "feed",
+            ["-s", "ARCHIVE_URL_INDEX_FLUSH_INTERVAL=-1"],
+            "error: ARCHIVE_URL_INDEX_FLUSH_INTERVAL='-1': must not be negative",
+        ),
     ],
 )
 def test_bad_discovery_arguments_stop_before_any_request(

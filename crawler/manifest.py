@@ -107,6 +107,8 @@ class ManifestExtension:
                 "fresh": stats.get(names.FRESH, 0),
                 "spooled": stats.get(names.RECORDS_SPOOLED, 0),
                 "delivered_late": stats.get(names.RECORDS_DELIVERED_LATE, 0),
+                # of them, written by a killed run without their state (pipelines.inflight)
+                "recovered": stats.get(names.RECORDS_RECOVERED, 0),
                 "still_spooled": stats.get(names.SPOOL_PENDING, 0),
                 "lost": stats.get(names.RECORDS_LOST, 0),
                 "skipped": figures["skipped"],

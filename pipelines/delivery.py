@@ -327,6 +327,8 @@ class Archiver:
     def _spool(self, record: ArticleRecord, why: str) -> tuple[str, ArticleRecord]:
         try:
             self.spool.save(f"{record.id}-{record.content_sha256[:16]}", record.to_json())
+            if record.version is not None:  # its record may be stored: the spool entry answers for it
+                self.inflight.done(record_key(record))
         except OSError:
             logger.exception("Record of %s could neither be archived (%s) nor spooled", record.url, why)
             return names.RECORDS_LOST, record
@@ -375,11 +377,13 @@ class Archiver:
                 state, _ = self.state.article(parsed.id)
                 if state is not None and any(v.key == key and v.committed for v in state.versions):
                     continue
+                name = f"{parsed.id}-{parsed.sha}"
+                if self.spool.holds(name):
+                    continue  # spooled by the killed run itself: delivered below
                 found = self.store.read(key)
                 if found is None:
                     continue  # killed before the write
-                record = ArticleRecord.from_dict(json.loads(found[0]))
-                self.spool.save(f"{record.id}-{record.content_sha256[:16]}", found[0])
+                self.spool.save(name, found[0])
                 self.stats.inc_value(names.RECORDS_RECOVERED)
                 logger.warning("Record %s was written but its state was not (a crash): spooled again", key)
             self.inflight.forget(journal)

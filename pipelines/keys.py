@@ -70,12 +70,13 @@ class RecordKey:
     day: str  # the UTC day its page was fetched
     domain: str
     id: str
+    sha: str  # the first 16 hex digits of its content_sha256
 
 
 def parse_record_key(key: str) -> RecordKey | None:
     """The parts of a record's key; None for any other key."""
     match = _RECORD_KEY.match(key)
-    return RecordKey(match["day"], match["domain"], match["id"]) if match else None
+    return RecordKey(match["day"], match["domain"], match["id"], match["sha"]) if match else None
 
 
 def partition_day(folder: str) -> str | None:

@@ -42,6 +42,10 @@ class Spool:
         """Keep a record (``name`` is its id and content hash) until it is delivered."""
         return self._write(self.directory, name, data)
 
+    def holds(self, name: str) -> bool:
+        """Whether the record ``name`` waits in the spool."""
+        return (self.directory / (quote(name, safe="") + _SUFFIX)).exists()
+
     def save_object(self, key: str, data: bytes) -> Path:
         """Keep a plain object (a run manifest) that is to be put under ``key`` as it is."""
         return self._write(self.objects_directory, key, data)

@@ -298,3 +298,20 @@ def test_a_known_article_refetched_by_a_crawl_that_lost_its_index_is_unchanged_a
     outcome, _ = forgetful._archive_or_spool(make_record(fetched_at="2026-11-28T00:00:00Z"))
     assert outcome == names.RECORDS_UNCHANGED
     assert [key for key, _ in records_with_keys(any_store)] == [record_key(make_record())]
+
+
+def test_a_noted_record_the_killed_run_had_spooled_itself_is_delivered_once(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "archive")
+    record = make_record()
+    written = replace(
+        record, archived_at="2026-11-25T10:00:01Z", version=1, first_seen_at="2026-11-25T10:00:01Z"
+    )
+    store.put(record_key(written), written.to_json())
+    spool = Spool(tmp_path / "spool", store.uri)
+    spool.save(f"{record.id}-{record.content_sha256[:16]}", written.to_json())
+    (spool.directory / "inflight").mkdir(parents=True)
+    (spool.directory / "inflight" / "dead.keys").write_text(f"+{record_key(written)}\n")
+    archive = pipeline(store, tmp_path / "spool")
+    delivered = archive._deliver_spooled()
+    assert (delivered.records, archive.stats.get_value(names.RECORDS_RECOVERED)) == (1, None)
+    assert [key for key, _ in records_with_keys(store)] == [record_key(written)]

@@ -41,6 +41,7 @@ ZERO_COUNTS = {
     "fresh": 0,
     "spooled": 0,
     "delivered_late": 0,
+    "recovered": 0,
     "still_spooled": 0,
     "lost": 0,
     "skipped": {},

@@ -30,9 +30,11 @@ demo: $(STAMP)
 
 test: lint typecheck pytest
 
+# ruff, and the import contracts in pyproject.toml: imports point one way (crawler/__init__.py).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -61,4 +63,4 @@ bench-quality: $(STAMP)
 	$(BIN)/python tests/benchmarks/metadata.py
 
 clean:
-	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -1,6 +1,6 @@
 """From an extracted Article and the fetch it came from to the ArticleRecord: the one place a record
 is put together, for the crawl (crawler.spiders.base) and for re-extraction from the archive's WARC
-segments (pipelines.reextract), so both give the same record for the same page.
+segments (``newsarchive reextract``), so both give the same record for the same page.
 """
 
 from __future__ import annotations
@@ -10,23 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.extraction import EXTRACTOR, Article, dates
+from crawler.listing import Listing
 from crawler.record import ArticleRecord, CaptureRef, HttpInfo, content_sha256, parse_utc, utc_iso
-from crawler.spiders.sources import listing_date
 from crawler.urls import domain_of, record_id
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What a feed entry or sitemap entry said about an article, kept as fallback and cross-check."""
-
-    source: str  # "feed" or "sitemap"
-    url: str
-    title: str | None = None
-    published: str | None = None  # raw, as the feed or sitemap wrote it
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Listing | None:
-        return cls(**data) if data else None
 
 
 @dataclass(frozen=True)
@@ -55,7 +41,7 @@ class Fetch:
 def with_listing(article: Article, listing: Listing, fetched_at: datetime) -> tuple[Article, str | None]:
     """Fill what the page lacks from its feed or sitemap entry; and the listing's publication time
     when it is more than a day from the page's (the caller counts the disagreement)."""
-    parsed = listing_date(listing.published, listing.source)
+    parsed = listing.date()
     published = dates.choose([parsed], fetched_at, None) if parsed else None
     disagreement = None
     if article.published is None and published is not None:

@@ -17,7 +17,6 @@ from scrapy.settings import BaseSettings, Settings
 
 from crawler.durations import parse_duration
 from crawler.errors import SettingError
-from crawler.extraction.options import ExtractOptions
 
 
 def invalid(settings: BaseSettings, name: str, why: str) -> SettingError:
@@ -75,14 +74,6 @@ def duration(settings: BaseSettings, name: str, *, positive: bool = False) -> ti
     if positive and value <= timedelta(0):
         raise invalid(settings, name, "must be longer than 0")
     return value
-
-
-def extract_options(settings: BaseSettings) -> ExtractOptions:
-    """What extraction is asked (EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES), for the crawl and reextract."""
-    return ExtractOptions(
-        min_chars=integer(settings, "EXTRACT_MIN_CHARS", minimum=0),
-        max_bytes=integer(settings, "EXTRACT_MAX_BYTES", minimum=1),
-    )
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:

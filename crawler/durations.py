@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from crawler.extraction.dates import parse_date
+from dateutil.parser import isoparse
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -20,14 +20,14 @@ def parse_duration(value: str) -> timedelta:
 
 
 def parse_since(value: str, now: datetime) -> datetime:
-    """A point in time from ``2021-03-01``, a full ISO 8601 timestamp, or a relative ``7d`` (before now).
+    """A point in time from ``2021-03-01``, an ISO 8601 timestamp, or a relative ``7d`` (before now).
 
-    A date or a time without a zone is taken as UTC.
+    A date, or a time without a zone, is taken in ``now``'s zone (UTC).
     """
     if _DURATION.match(value) and value.strip()[-1:].isalpha():
         return now - parse_duration(value)
-    parsed = parse_date(value, "argument", dayfirst=False)
-    if parsed is None:
-        raise ValueError(f"not a date: {value!r} (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)")
-    moment = parsed.moment
+    try:
+        moment = isoparse(value.strip())
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a date: {value!r} (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)") from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=now.tzinfo)

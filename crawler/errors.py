@@ -1,5 +1,5 @@
 """Every exception the project raises on purpose, in one hierarchy, so callers can tell a user's
-mistake from a failure; crawler.outcome maps each to the exit status the commands return."""
+mistake from a failure; crawler.exit_status maps each to the exit status the commands return."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@
 
 It takes the job's lock in the archive (``locks/JOB.json``, created only if absent, so two machines
 sharing a bucket exclude each other too), runs ``python -m scrapy crawl`` with the same arguments,
-keeps the lock alive while the crawl runs, and exits with the crawl's own status (crawler.outcome),
+keeps the lock alive while the crawl runs, and exits with the crawl's own status (crawler.exit_status),
 or 5 when another run of the job holds a lock that has not expired. A lock whose run died is taken
 over once it is older than ARCHIVE_LOCK_TTL without being renewed.
 
@@ -14,7 +14,6 @@ Settings: ARCHIVE_URI, ARCHIVE_LOCK_TTL, AWS_*; every ``-s`` is also passed to t
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import signal
@@ -24,14 +23,15 @@ import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
-from crawler import config, outcome
+from crawler import config, exit_status
+from crawler.command_line import UsageParser
 from crawler.config import project_settings
 from crawler.errors import ArchiverError, Conflict, Locked, StorageError, UsageError
+from crawler.job_names import job_name
 from crawler.record import encode_json, now_utc, parse_utc, utc_iso
-from pipelines.keys import lock_key
-from pipelines.stores import ArchiveStore, open_store
+from pipelines.storage import ArchiveStore, open_store
+from pipelines.storage.keys import lock_key
 
 
 @dataclass
@@ -44,11 +44,6 @@ class LockHolder:
 
     def expired(self, now: datetime) -> bool:
         return parse_utc(self.expires_at) <= now
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> Any:
-        raise UsageError(message)
 
 
 class JobLock:
@@ -103,16 +98,8 @@ class JobLock:
             print(f"warning: could not release the lock {self.key}: {exc}", file=sys.stderr)
 
 
-def default_job_name(spider: str, arguments: list[str]) -> str:
-    """Runs of one spider with the same arguments are one job."""
-    if not arguments:
-        return spider
-    digest = hashlib.sha256("\n".join(sorted(arguments)).encode("utf-8")).hexdigest()[:10]
-    return f"{spider}-{digest}"
-
-
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
-    parser = _Parser(
+    parser = UsageParser(
         prog="python -m crawler.jobs",
         description="Run one scheduled crawl: take the job's lock, crawl, exit with the crawl's status.",
     )
@@ -125,7 +112,7 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         for value in values:
             if "=" not in value:
                 raise UsageError(f"{flag} {value!r}: expected NAME=VALUE")
-    job = default_job_name(options.spider, options.arguments) if options.job is None else options.job
+    job = job_name(options.spider, options.arguments) if options.job is None else options.job
     if not job or any(not (c.isalnum() or c in "-_.") for c in job) or job.startswith("."):
         raise UsageError(f"--job {job!r}: use letters, digits, '-', '_' and '.'")
     options.job = job
@@ -165,7 +152,7 @@ def run(options: argparse.Namespace) -> int:
             signal.signal(signal.SIGTERM, forward)
     finally:
         lock.release()
-    return status if status >= 0 else outcome.CRAWL_FAILED
+    return status if status >= 0 else exit_status.CRAWL_FAILED
 
 
 def _keep_alive(lock: JobLock, stopped: threading.Event, child: subprocess.Popen[bytes]) -> None:
@@ -192,13 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         return run(parse_arguments(sys.argv[1:] if argv is None else argv))
     except Locked as exc:
         print(f"locked: {exc}", file=sys.stderr)
-        return outcome.LOCKED
+        return exit_status.LOCKED
     except StorageError as exc:
         print(f"error: cannot take the job lock: {exc}", file=sys.stderr)
-        return outcome.status_of(exc)
+        return exit_status.status_of(exc)
     except ArchiverError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return outcome.status_of(exc)
+        return exit_status.status_of(exc)
 
 
 if __name__ == "__main__":

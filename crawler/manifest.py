@@ -1,10 +1,10 @@
 """Each run leaves a small manifest in the archive: who ran, with what, when, and what came of it.
 
-    runs/date=YYYY-MM-DD/JOB_ID.json   (pipelines.keys)
+    runs/date=YYYY-MM-DD/JOB_ID.json   (pipelines.storage.keys)
 
 written when the spider closes (after the pipelines have flushed), so ``newsarchive stats`` and a
 person reading the bucket can see every run's outcome without the crawler's logs. The run's exit
-status is decided here, once (crawler.outcome), and left in the stats for the crawl command.
+status is decided here, once (crawler.exit_status), and left in the stats for the crawl command.
 
 On the shared frontier (crawler.frontier) each process writes its own, JOB_ID.WORKER.json, and the
 seed, once every other process has ended, the crawl's, JOB_ID.json: the counts of all processes
@@ -29,20 +29,19 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
-from crawler import config, outcome
+from crawler import config, exit_status
 from crawler import stats as names
 from crawler.errors import StorageError
 from crawler.frontier.crawl_manifest import crawl_manifest
 from crawler.frontier.extension import FrontierExtension, frontier_of
 from crawler.frontier.roster import ProcessResult
-from crawler.health import Verdict
-from crawler.jobs import default_job_name
-from crawler.monitor import monitor_of
+from crawler.health.figures import Verdict
+from crawler.health.monitor import monitor_of
+from crawler.job_names import job_name
 from crawler.record import encode_json, now_utc, utc_iso
-from pipelines.capture import capture_of
-from pipelines.keys import manifest_key
-from pipelines.spool import Spool
-from pipelines.stores import ArchiveStore, crawl_store
+from pipelines.extensions import CrawlArchive, capture_of, crawl_archive
+from pipelines.storage import ArchiveStore
+from pipelines.storage.keys import manifest_key
 
 logger = logging.getLogger(__name__)
 MANIFEST_VERSION = 1
@@ -53,7 +52,7 @@ class ManifestExtension:
         self.crawler = crawler
         self.min_records = min_records
         self.started_at = utc_iso(now_utc())
-        self._store: ArchiveStore | None = None
+        self._archive: CrawlArchive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ManifestExtension:
@@ -63,28 +62,31 @@ class ManifestExtension:
         return extension
 
     @property
+    def archive(self) -> CrawlArchive:
+        """The crawl's store and spool (pipelines.extensions.CrawlArchive, built with this extension)."""
+        if self._archive is None:
+            self._archive = crawl_archive(self.crawler)
+        return self._archive
+
+    @property
     def store(self) -> ArchiveStore:
-        """The crawl's store, opened by pipelines.stores.CrawlArchive (an extension built with this one)."""
-        if self._store is None:
-            self._store = crawl_store(self.crawler)
-        return self._store
+        return self.archive.store
 
     def spider_opened(self, spider: Spider) -> None:
         self.started_at = utc_iso(now_utc())
 
     def job(self, spider: Spider) -> str:
-        """The scheduled job a run belongs to: ARCHIVE_JOB_NAME, else the spider and its arguments,
-        as ``crawler.jobs`` names a job; the runs a site's history is taken from."""
-        arguments = getattr(spider, "arguments", {})
-        name = self.crawler.settings.get("ARCHIVE_JOB_NAME")
-        return name or default_job_name(spider.name, [f"{k}={v}" for k, v in sorted(arguments.items())])
+        """The scheduled job a run belongs to (crawler.job_names): the runs a site's history is taken
+        from."""
+        arguments = [f"{k}={v}" for k, v in sorted(getattr(spider, "arguments", {}).items())]
+        return job_name(spider.name, arguments, self.crawler.settings.get("ARCHIVE_JOB_NAME") or "")
 
     def build(
         self, spider: Spider, reason: str, domains: dict[str, Any] | None, verdict: Verdict | None
     ) -> dict[str, Any]:
         assert self.crawler.stats is not None
         stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
-        figures = outcome.summary(stats)
+        figures = exit_status.summary(stats)
         monitor = monitor_of(self.crawler)
         return {
             "manifest_version": MANIFEST_VERSION,
@@ -96,7 +98,7 @@ class ManifestExtension:
             "started_at": self.started_at,
             "finished_at": utc_iso(now_utc()),
             "finish_reason": reason,
-            "exit_status": outcome.exit_status(stats, self.min_records, bool(monitor and monitor.fail)),
+            "exit_status": exit_status.of_run(stats, self.min_records, bool(monitor and monitor.fail)),
             "archive": self.store.uri,
             "counts": {
                 "pages_fetched": figures["pages_fetched"],
@@ -107,7 +109,7 @@ class ManifestExtension:
                 "fresh": stats.get(names.FRESH, 0),
                 "spooled": stats.get(names.RECORDS_SPOOLED, 0),
                 "delivered_late": stats.get(names.RECORDS_DELIVERED_LATE, 0),
-                # of them, written by a killed run without their state (pipelines.inflight)
+                # of them, written by a killed run without their state (pipelines.write.inflight)
                 "recovered": stats.get(names.RECORDS_RECOVERED, 0),
                 "still_spooled": stats.get(names.SPOOL_PENDING, 0),
                 "lost": stats.get(names.RECORDS_LOST, 0),
@@ -124,7 +126,7 @@ class ManifestExtension:
             ),
             # null with ARCHIVE_WARC off; else the WARC segments this run wrote its raw pages to.
             "warc": self._warc(stats),
-            # What the run made of each site's pages (crawler.health), and how that compares with the
+            # What the run made of each site's pages (crawler.health.figures), and how that compares with the
             # site's history: null in the process manifests of a shared crawl, judged as a whole.
             "domains": domains,
             "health": verdict.to_dict() if verdict is not None else None,
@@ -175,7 +177,7 @@ class ManifestExtension:
         except StorageError as exc:
             # Kept in the spool with the records, and delivered with them later.
             try:
-                Spool(self.crawler.settings.get("ARCHIVE_SPOOL_DIR"), self.store.uri).save_object(key, data)
+                self.archive.spool.save_object(key, data)
             except OSError:
                 stats.inc_value(names.MANIFEST_FAILED)
                 logger.exception("Could not write the run manifest %s (%s) nor spool it", key, exc)
@@ -197,7 +199,7 @@ class ManifestExtension:
             manifest=key,
             exit_status=manifest["exit_status"],
             finish_reason=manifest["finish_reason"],
-            articles_found=outcome.articles_found(stats.get_stats()),
+            articles_found=exit_status.articles_found(stats.get_stats()),
             counts=manifest["counts"],
             domains=manifest["domains"] or {},
         )
@@ -214,8 +216,8 @@ class ManifestExtension:
         if monitor is not None:
             verdict = monitor.verdict(crawl["domains"], crawl["job"], self.store)
             crawl["health"] = verdict.to_dict()
-            if verdict.degraded and monitor.fail and crawl["exit_status"] == outcome.OK:
-                crawl["exit_status"] = outcome.DEGRADED
+            if verdict.degraded and monitor.fail and crawl["exit_status"] == exit_status.OK:
+                crawl["exit_status"] = exit_status.DEGRADED
         crawl_key = manifest_key(self.started_at, manifest["job_id"] or "unknown")
         if self._write(crawl_key, crawl):
             stats.set_value(names.CRAWL_MANIFEST_KEY, crawl_key)

@@ -1,5 +1,5 @@
 """What an extraction worker does with one fetched page: extract it (crawler.extraction) and, when
-the crawl keeps raw pages, build its WARC records (crawler.capture), both off the crawler's thread.
+the crawl keeps raw pages, build its WARC records (crawler.warc), both off the crawler's thread.
 
 No Scrapy import: worker processes load this module and what it imports only.
 """
@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from crawler.capture import Captured, Exchange, capture, outcome_of
 from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
 from crawler.record import CaptureRef
 from crawler.urls import record_id
+from crawler.warc import Captured, Exchange, capture, metadata_of
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,11 @@ def process_page(task: PageTask) -> PageResult:
 
 def capture_page(task: PageTask, result: Article | Rejection) -> Captured:
     """The page's WARC records, saying what ``result`` made of it."""
-    return capture(task.exchange, page_outcome(result, task.context), task.previous)
+    return capture(task.exchange, page_metadata(result, task.context), task.previous)
 
 
-def page_outcome(result: Article | Rejection, context: dict[str, Any]) -> dict[str, Any]:
+def page_metadata(result: Article | Rejection, context: dict[str, Any]) -> dict[str, Any]:
     """The metadata record's content: the extractor, and the record id or the reason for the skip."""
     if isinstance(result, Article):
-        return outcome_of(asdict(EXTRACTOR), record_id(result.canonical_url), None, **context)
-    return outcome_of(asdict(EXTRACTOR), None, result.reason, **context)
+        return metadata_of(asdict(EXTRACTOR), record_id(result.canonical_url), None, **context)
+    return metadata_of(asdict(EXTRACTOR), None, result.reason, **context)

@@ -31,6 +31,21 @@ def parse_utc(value: str) -> datetime:
     return moment
 
 
+def instant(value: Any) -> datetime | None:
+    """A stored timestamp (``parse_utc``), else a day (``2026-11-30``) or a time without a zone taken
+    in UTC; None for anything else: what readers of records filter by."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return parse_utc(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -82,7 +97,7 @@ class CaptureRef:
     here, to the response with the body.
     """
 
-    warc: str  # the segment's archive key (pipelines.keys.segment_key)
+    warc: str  # the segment's archive key (pipelines.storage.keys.segment_key)
     offset: int  # of the record's gzip member in the segment
     length: int  # of that member
     record_id: str  # its WARC-Record-ID

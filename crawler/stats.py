@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from typing import Any, Protocol
 
 from scrapy import Request
@@ -12,8 +14,8 @@ PREFIX = "archive"
 
 
 class Stats(Protocol):
-    """What the project's components use of Scrapy's stats collector; pipelines.delivery.Counts is
-    one for ``newsarchive``, which runs without a crawler."""
+    """What the project's components use of Scrapy's stats collector (``Counts`` is one for callers
+    without a crawler)."""
 
     def inc_value(self, key: str, count: int = 1, start: int = 0) -> None: ...
 
@@ -22,6 +24,29 @@ class Stats(Protocol):
     def set_value(self, key: str, value: Any) -> None: ...
 
     def max_value(self, key: str, value: Any) -> None: ...
+
+
+class Counts:
+    """A Stats for callers without a crawler (``newsarchive flush``, ``reextract``): Scrapy's stats
+    collector's part that the archive uses, thread-safe."""
+
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        with self._lock:
+            self.values[key] += count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+    def set_value(self, key: str, value: Any) -> None:
+        self.values[key] = value
+
+    def max_value(self, key: str, value: Any) -> None:
+        with self._lock:
+            self.values[key] = max(self.values.get(key, value), value)
 
 
 ARCHIVE_URI = f"{PREFIX}/uri"
@@ -34,7 +59,7 @@ OUTCOMES = {RECORDS_NEW: "new", RECORDS_CHANGED: "changed", RECORDS_UNCHANGED: "
 NOT_MODIFIED = f"{PREFIX}/incremental/not_modified"
 FRESH = f"{PREFIX}/incremental/fresh"
 STATE_CONFLICTS = f"{PREFIX}/state/conflicts"
-# The URL index (pipelines.url_index): domains read, domains written back.
+# The URL index (pipelines.write.url_index): domains read, domains written back.
 URL_INDEX_READS = f"{PREFIX}/url_index/reads"
 URL_INDEX_WRITES = f"{PREFIX}/url_index/writes"
 # Records a killed process wrote ahead of their state, spooled again by the next delivery.
@@ -66,7 +91,7 @@ CRAWL_PROCESSES = f"{PREFIX}/crawl/processes"
 CRAWL_LOST = f"{PREFIX}/crawl/lost"
 CRAWL_EXIT_STATUS = f"{PREFIX}/crawl/exit_status"
 CRAWL_MANIFEST_KEY = f"{PREFIX}/crawl/manifest_key"
-# Raw pages kept as WARC (pipelines.capture).
+# Raw pages kept as WARC (pipelines.extensions).
 WARC_PAGES = f"{PREFIX}/warc/pages"
 WARC_RESPONSES = f"{PREFIX}/warc/responses"
 WARC_REVISITS = f"{PREFIX}/warc/revisits"
@@ -75,10 +100,10 @@ WARC_SEGMENTS_SEALED = f"{PREFIX}/warc/segments/sealed"
 WARC_SEGMENTS_DELIVERED = f"{PREFIX}/warc/segments/delivered"
 WARC_SEGMENTS_PENDING = f"{PREFIX}/warc/segments/pending"
 WARC_FAILED = f"{PREFIX}/warc/failed"  # pages whose records could not be written to the segment
-# Per-domain extraction health (crawler.monitor): domains degraded, seen for the first time.
+# Per-domain extraction health (crawler.health.monitor): domains degraded, seen for the first time.
 HEALTH_DEGRADED = f"{PREFIX}/health/degraded"
 HEALTH_NEW = f"{PREFIX}/health/new_domains"
-# The run's exit status (crawler.outcome), set once by the manifest extension when the spider closes:
+# The run's exit status (crawler.exit_status), set once by the manifest extension when the spider closes:
 # the whole crawl's for the seed of a shared frontier. The crawl command exits with it.
 EXIT_STATUS = f"{PREFIX}/exit_status"
 

@@ -13,7 +13,8 @@ How many pages wait for a worker is bounded by Scrapy itself: a callback in prog
 response in the scraper's slot, and the engine stops downloading while the slot is full
 (SCRAPER_SLOT_MAX_ACTIVE_SIZE), so a slow pool slows the crawl instead of filling memory.
 
-Settings: EXTRACT_WORKERS (0: extract in the crawler's own thread), EXTRACT_TIMEOUT.
+Settings: EXTRACT_WORKERS (0: extract in the crawler's own thread), EXTRACT_TIMEOUT, EXTRACT_MIN_CHARS,
+EXTRACT_MAX_BYTES.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from crawler import config
-from crawler.extraction import Rejection
+from crawler.extraction import ExtractOptions, Rejection
 from crawler.page import PageResult, PageTask, process_page
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,14 @@ PageProcessor = Callable[[PageTask], PageResult]
 
 # A worker is replaced after this many pages: memory a parser leaks cannot grow with the crawl.
 PAGES_PER_WORKER = 2000
+
+
+def extract_options(settings: BaseSettings) -> ExtractOptions:
+    """What extraction is asked (EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES), for the crawl and reextract."""
+    return ExtractOptions(
+        min_chars=config.integer(settings, "EXTRACT_MIN_CHARS", minimum=0),
+        max_bytes=config.integer(settings, "EXTRACT_MAX_BYTES", minimum=1),
+    )
 
 
 def available_cores() -> int:
@@ -87,7 +96,7 @@ class ExtractionPool:
         assert self._pool is not None, "the pool is closed, or extraction runs in the crawler's thread"
         return self._pool.schedule(self.function, args=(task,), timeout=self.timeout)
 
-    def outcome(self, future: Future[PageResult]) -> PageResult:
+    def result_of(self, future: Future[PageResult]) -> PageResult:
         """A finished future's result; a worker that crashed or ran out of time is a Rejection."""
         try:
             return future.result(timeout=0)
@@ -108,7 +117,7 @@ class ExtractionPool:
         finished: Deferred[None] = Deferred()
         future.add_done_callback(lambda _: reactor.callFromThread(finished.callback, None))
         await maybe_deferred_to_future(finished)
-        return self.outcome(future)
+        return self.result_of(future)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -1,9 +1,14 @@
 """The archive: where extracted records go, and how they are read back.
 
-Write side: ``archive.py`` (the item pipeline), ``delivery.py`` (versions, retries, late delivery),
-``spool.py`` (what waits on local disk while storage is down), ``state.py`` (article versions),
-``url_index.py`` (when each URL was checked), ``inflight.py`` (records written ahead of their state).
-Storage: ``stores.py`` (the interface, a local directory), ``s3.py`` (S3-compatible storage),
-``keys.py`` (every key of the archive), ``files.py`` (files written whole).
-Read side: ``cli.py`` (the ``newsarchive`` command), ``reader.py`` (queries), ``download.py``.
+Layers, top to bottom (an import may only point down; the whole order, with crawler/, is in
+crawler/__init__.py and checked by `make lint`):
+
+    commands/     ``newsarchive``: one module per command, each with its options
+    archive.py    the item pipeline;  extensions.py  the crawl's store and spool, URL index and
+                  WARC capture (the only Scrapy glue here)
+    read/         records, compacted days, raw pages, run manifests read back
+    write/        versions, delivery, the spool, the URL index, in-flight notes, WARC segments
+    storage/      bytes under keys on a directory or a bucket; every key of the archive
+
+storage/, write/ and read/ import no Scrapy component and no Twisted.
 """

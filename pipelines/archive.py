@@ -1,6 +1,6 @@
 """The archive pipeline: each ArticleRecord becomes a version in the archive, or waits in the spool.
 
-The Scrapy side of pipelines.delivery.Archiver: records are archived in a bounded thread pool off the
+The Scrapy side of pipelines.write.delivery.Archiver: records are archived in a bounded thread pool off the
 reactor. A record whose write fails after retries is kept in the local spool and the crawl goes on;
 while storage is down, records go straight to the spool, and storage is probed every
 ARCHIVE_SPOOL_RETRY_INTERVAL seconds (by the next record, or by a timer when none comes). Spooled
@@ -18,6 +18,7 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.signalmanager import SignalManager
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import LoopingCall
@@ -25,16 +26,16 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from crawler import config
+from crawler import signals as announced
 from crawler import stats as names
-from crawler.monitor import HealthMonitor, monitor_of
-from crawler.outcome import plural
 from crawler.record import ArticleRecord
 from crawler.stats import Stats
-from pipelines.capture import WarcCapture, capture_of
-from pipelines.delivery import Archiver, Delivery
-from pipelines.spool import Spool
-from pipelines.stores import ArchiveStore, crawl_store
-from pipelines.url_index import UrlIndex, url_index_of
+from crawler.wording import plural
+from pipelines.extensions import WarcCapture, capture_of, crawl_archive, url_index_of
+from pipelines.storage import ArchiveStore
+from pipelines.write.delivery import Archiver, Delivery
+from pipelines.write.spool import Spool
+from pipelines.write.url_index import UrlIndex
 
 logger = logging.getLogger(__name__)
 
@@ -51,12 +52,12 @@ class ArchivePipeline:
         backoff: float,
         retry_interval: float = 0.0,
         capture: WarcCapture | None = None,
-        monitor: HealthMonitor | None = None,
         index: UrlIndex | None = None,
+        signals: SignalManager | None = None,
     ) -> None:
         self.store = store
         self.capture = capture
-        self.monitor = monitor
+        self.signals = signals  # where ``record_archived`` is announced (crawler.signals)
         self.spool = spool
         self.stats = stats
         self.archiver = Archiver(
@@ -77,18 +78,18 @@ class ArchivePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         settings = crawler.settings
-        store = crawl_store(crawler)
+        archive = crawl_archive(crawler)
         return cls(
-            store,
-            Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri),
+            archive.store,
+            archive.spool,
             crawler.stats,
             threads=config.integer(settings, "ARCHIVE_WRITE_THREADS", minimum=1),
             attempts=config.integer(settings, "ARCHIVE_WRITE_ATTEMPTS", minimum=1),
             backoff=config.number(settings, "ARCHIVE_WRITE_BACKOFF", minimum=0),
             retry_interval=config.number(settings, "ARCHIVE_SPOOL_RETRY_INTERVAL", minimum=0),
             capture=capture_of(crawler),
-            monitor=monitor_of(crawler),
             index=url_index_of(crawler),
+            signals=crawler.signals,
         )
 
     def _in_thread(self, function: Any, *args: Any, **kwargs: Any) -> Any:
@@ -105,7 +106,7 @@ class ArchivePipeline:
                 plural(waiting, "spooled entry", "spooled entries"),
                 self.spool.directory,
             )
-        # Always: a killed run may have left records half-written (pipelines.inflight); no request
+        # Always: a killed run may have left records half-written (pipelines.write.inflight); no request
         # unless it did or something waits.
         await self._in_thread(self.archiver.deliver_spooled)
         if self.retry_interval > 0:
@@ -158,13 +159,15 @@ class ArchivePipeline:
         finally:
             self.in_flight -= 1
         self.archiver.count(outcome)
-        if self.monitor is not None and outcome in names.OUTCOMES:
-            self.monitor.stored(item.url, names.OUTCOMES[outcome])
+        if self.signals is not None and outcome in names.OUTCOMES:
+            self.signals.send_catch_log(
+                announced.record_archived, url=item.url, outcome=names.OUTCOMES[outcome]
+            )
         return archived
 
     def _store(self, record: ArticleRecord) -> tuple[str, ArticleRecord]:
         """In a writer thread: the raw page the record points to is made durable first, so no stored
-        record points to bytes a crash could lose (pipelines.capture)."""
+        record points to bytes a crash could lose (pipelines.extensions.WarcCapture)."""
         if self.capture is not None and record.capture is not None:
             self.capture.sync(record.capture)
         return self.archiver.archive_or_spool(record)

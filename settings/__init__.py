@@ -59,15 +59,15 @@ DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.incremental.IncrementalMiddleware
 EXTENSIONS = {
     # Opens and checks ARCHIVE_URI once, before the crawl; the pipeline, the incremental middleware
     # and the manifest share its store.
-    "pipelines.stores.CrawlArchive": 0,
+    "pipelines.extensions.CrawlArchive": 0,
     # Only with REDIS_URL: checks the shared frontier's settings and connects to Redis once.
     "crawler.frontier.extension.FrontierExtension": 1,
     # Keeps raw pages in WARC segments (ARCHIVE_WARC); sealed and listed before the manifest.
-    "pipelines.capture.WarcCapture": 2,
+    "pipelines.extensions.WarcCapture": 2,
     # Per-domain extraction health, judged against each site's history in the manifest.
-    "crawler.monitor.HealthMonitor": 3,
+    "crawler.health.monitor.HealthMonitor": 3,
     # When each URL was last checked, one object per domain read once (ARCHIVE_URL_INDEX_*).
-    "pipelines.url_index.CrawlUrlIndex": 4,
+    "pipelines.extensions.CrawlUrlIndex": 4,
     # Writes the run's manifest and decides its exit status.
     "crawler.manifest.ManifestExtension": 500,
 }
@@ -77,7 +77,7 @@ ARCHIVE_WARC = _env("ARCHIVE_WARC", "True")
 # A segment is sealed and delivered at this many bytes, or this old, and when the crawl ends.
 ARCHIVE_WARC_MAX_SIZE = _env("ARCHIVE_WARC_MAX_SIZE", str(1_000_000_000))
 ARCHIVE_WARC_MAX_AGE = _env("ARCHIVE_WARC_MAX_AGE", "1h")
-# Per-domain extraction health (crawler.health): each site's figures in this run are compared with the
+# Per-domain extraction health (crawler.health.figures): each site's figures in this run are compared with the
 # median of its last ARCHIVE_HEALTH_RUNS runs of the same job that had at least ARCHIVE_HEALTH_MIN_PAGES
 # of its pages (read from the manifests of the last ARCHIVE_HEALTH_DAYS days); with fewer than
 # ARCHIVE_HEALTH_MIN_HISTORY such runs a site is not judged. Degraded: a share (title, published time,

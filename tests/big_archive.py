@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.record import PageDate
-from pipelines.stores import LocalStore
+from pipelines.storage.local import LocalStore
 from tests.conftest import make_record
 from tests.test_archive_pipeline import pipeline
 

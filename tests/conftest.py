@@ -190,7 +190,7 @@ def make_record(url: str = "https://news.example.com/2024/05/01/breakwater.html"
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """The same tests against a local directory and a bucket on moto's S3 server."""
     from crawler.config import project_settings
-    from pipelines.stores import open_store
+    from pipelines.storage import open_store
 
     if request.param == "local":
         return open_store(str(tmp_path / "archive"), project_settings())

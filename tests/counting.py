@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from pipelines.stores import ArchiveStore
+from pipelines.storage import ArchiveStore
 
 
 class CountingStore:

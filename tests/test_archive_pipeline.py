@@ -15,11 +15,12 @@ from crawler import stats as names
 from crawler.errors import StorageError
 from crawler.record import ArticleRecord, content_sha256
 from pipelines.archive import ArchivePipeline
-from pipelines.keys import record_key
-from pipelines.spool import Spool
-from pipelines.state import ArchiveState, ArticleState, UrlState, Version
-from pipelines.stores import ArchiveStore, LocalStore, open_store
-from pipelines.url_index import UrlIndex
+from pipelines.storage import ArchiveStore, open_store
+from pipelines.storage.keys import record_key
+from pipelines.storage.local import LocalStore
+from pipelines.write.spool import Spool
+from pipelines.write.url_index import UrlIndex, UrlState
+from pipelines.write.versions import ArchiveState, ArticleState, Version
 from tests.conftest import S3Server, make_record
 from tests.counting import CountingStore
 from tests.test_stores import s3_settings

@@ -195,7 +195,7 @@ def test_with_capture_off_no_segment_is_written(
 def newsarchive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
+        [sys.executable, "-m", "pipelines.commands", *args],
         cwd=PROJECT_DIR,
         env={**base, **(env or {})},
         capture_output=True,

@@ -19,11 +19,14 @@ from typing import Any
 
 import pytest
 
-from crawler import outcome
-from pipelines import cli
-from pipelines.keys import article_state_key
-from pipelines.reader import ArchiveReader
-from pipelines.stores import ArchiveStore, LocalStore, open_store
+from crawler import exit_status
+from pipelines.commands import main, parse_arguments
+from pipelines.commands.download import command_download
+from pipelines.commands.ls import command_ls
+from pipelines.read.records import ArchiveReader
+from pipelines.storage import ArchiveStore, open_store
+from pipelines.storage.keys import article_state_key
+from pipelines.storage.local import LocalStore
 from tests.big_archive import ARTICLES, Version
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record
 from tests.counting import CountingStore
@@ -79,7 +82,7 @@ def archive(
 
 def run(archive: Archive, *args: str) -> tuple[int, str]:
     out = io.StringIO()
-    status = cli.main(["--archive", archive.uri, *args], out=out)
+    status = main(["--archive", archive.uri, *args], out=out)
     return status, out.getvalue()
 
 
@@ -183,10 +186,10 @@ def matches(version: Version, filters: list[str]) -> bool:
 
 def test_date_and_domain_filters_list_only_their_folders(archive: Archive) -> None:
     store = CountingStore(archive.store)
-    options = cli.parse_arguments(
+    options = parse_arguments(
         ["ls", "--since", "2026-11-23", "--until", "2026-11-24", "--domain", "valley.example.org"]
     )
-    cli.command_ls(ArchiveReader(store), options, io.StringIO())  # type: ignore[arg-type]  # a wrapper, not a store class
+    command_ls(ArchiveReader(store), options, io.StringIO())  # type: ignore[arg-type]  # a wrapper, not a store class
     assert sorted(store.listed) == [
         "records/date=2026-11-23/domain=valley.example.org/",
         "records/date=2026-11-24/domain=valley.example.org/",
@@ -211,7 +214,7 @@ def test_get_by_id_and_by_url(archive: Archive, stored_versions: tuple[Path, lis
 
 def test_get_of_an_unknown_article_is_exit_7(archive: Archive, capsys: pytest.CaptureFixture[str]) -> None:
     status, _ = run(archive, "get", "https://news.example.com/never-archived.html")
-    assert status == outcome.NOT_FOUND
+    assert status == exit_status.NOT_FOUND
     assert capsys.readouterr().err == (
         f"error: no record of https://news.example.com/never-archived.html in {archive.store.uri}\n"
     )
@@ -294,21 +297,21 @@ def test_an_interrupted_download_leaves_no_partial_file_and_resumes(
     # The keys alone answer this selection: no reads before the download's own.
     selection = ["--since", "2026-11-24", "--versions", "all", *NARROW]
     for target in (tmp_path / "part.jsonl", tmp_path / "part.jsonl.gz"):
-        options = cli.parse_arguments(["download", *selection, "-o", str(target)])
+        options = parse_arguments(["download", *selection, "-o", str(target)])
         reader = ArchiveReader(InterruptedStore(archive.store, 100), workers=1)  # type: ignore[arg-type]  # a wrapper
         with pytest.raises(KeyboardInterrupt):
-            cli.command_download(reader, options, io.StringIO())
+            command_download(reader, options, io.StringIO())
         assert list(tmp_path.iterdir()) == []
 
     directory = tmp_path / "dir"
-    options = cli.parse_arguments(["download", *selection, "-o", str(directory)])
+    options = parse_arguments(["download", *selection, "-o", str(directory)])
     reader = ArchiveReader(InterruptedStore(archive.store, 100), workers=1)  # type: ignore[arg-type]  # a wrapper
     with pytest.raises(KeyboardInterrupt):
-        cli.command_download(reader, options, io.StringIO())
+        command_download(reader, options, io.StringIO())
     done = [p for p in directory.rglob("*") if p.is_file()]
     assert len(done) == 100 and not [p for p in done if p.name.startswith(".")]
     capsys.readouterr()
-    cli.command_download(ArchiveReader(archive.store), options, io.StringIO())
+    command_download(ArchiveReader(archive.store), options, io.StringIO())
     total = len([p for p in directory.rglob("*") if p.is_file()])
     assert total == sum(
         v.day == "2026-11-24" and v.domain == "news.example.com" for v in everything(stored_versions)
@@ -342,8 +345,8 @@ def test_local_and_s3_answers_are_identical(
     answers = []
     for uri in (str(root), s3_copy):
         listing, counts = io.StringIO(), io.StringIO()
-        assert cli.main(["--archive", uri, "ls", "--json", "--versions", "all"], out=listing) == 0
-        assert cli.main(["--archive", uri, "stats", "--json"], out=counts) == 0
+        assert main(["--archive", uri, "ls", "--json", "--versions", "all"], out=listing) == 0
+        assert main(["--archive", uri, "stats", "--json"], out=counts) == 0
         answers.append((listing.getvalue(), counts.getvalue().replace(uri, "")))
     assert answers[0] == answers[1] and len(answers[0][0].splitlines()) == 2192
 
@@ -392,38 +395,38 @@ def test_the_console_script_needs_no_scrapy_project(
         (
             ["--archive", "s4://bucket/x", "ls"],
             "NONE",
-            outcome.BAD_INPUT,
+            exit_status.BAD_INPUT,
             "error: ARCHIVE_URI='s4://bucket/x': scheme must be file or s3",
         ),
         (
             ["ls", "--since", "last week"],
             "NONE",
-            outcome.BAD_INPUT,
+            exit_status.BAD_INPUT,
             "error: --since: not a date: 'last week' (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)",
         ),
         (
             ["ls", "--versions", "newest"],
             "NONE",
-            outcome.BAD_INPUT,
+            exit_status.BAD_INPUT,
             "error: argument --versions: invalid choice: 'newest' (choose from 'latest', 'all')",
         ),
         (
             ["--archive", "s3://no-such-bucket/news", "ls"],
             "S3",
-            outcome.NO_ARCHIVE,
+            exit_status.NO_ARCHIVE,
             "error: ARCHIVE_URI='s3://no-such-bucket/news': bucket does not exist",
         ),
         (
             ["--archive", "s3://big-archive/news", "ls"],
             "NO_CREDENTIALS",
-            outcome.NO_ACCESS,
+            exit_status.NO_ACCESS,
             "error: ARCHIVE_URI='s3://big-archive/news': no AWS credentials found"
             " (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)",
         ),
         (
             ["--archive", "s3://big-archive/news", "ls"],
             "UNREACHABLE",
-            outcome.UNREACHABLE,
+            exit_status.UNREACHABLE,
             "error: ARCHIVE_URI='s3://big-archive/news':"
             " cannot connect to the S3 endpoint (EndpointConnectionError)",
         ),
@@ -468,7 +471,7 @@ def test_a_record_that_is_not_json_is_named_and_the_others_still_listed(tmp_path
     broken = root / "records/date=2026-11-25/domain=news.example.com/" / ("f" * 32 + "-" + "0" * 16 + ".json")
     broken.write_text('{"id": "truncated', encoding="utf-8")
     result = run_script("--archive", str(root), "ls", env={}, cwd=tmp_path)
-    assert result.returncode == outcome.BAD_RECORD
+    assert result.returncode == exit_status.BAD_RECORD
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr.splitlines() == [
         f"error: {broken.relative_to(root).as_posix()}:"
@@ -476,5 +479,5 @@ def test_a_record_that_is_not_json_is_named_and_the_others_still_listed(tmp_path
     ]
     assert "Traceback" not in result.stderr
     debug = run_script("--archive", str(root), "--debug", "get", "f" * 32, env={}, cwd=tmp_path)
-    assert debug.returncode == outcome.NOT_FOUND
+    assert debug.returncode == exit_status.NOT_FOUND
     assert "Traceback" in debug.stderr and debug.stderr.splitlines()[-1].startswith("error: no record of ")

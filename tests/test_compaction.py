@@ -16,13 +16,15 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from crawler import outcome
+from crawler import exit_status
 from crawler.errors import StorageError
-from pipelines import cli
-from pipelines.compaction import compact_day
-from pipelines.keys import article_state_key
-from pipelines.reader import ArchiveReader
-from pipelines.stores import ArchiveStore, LocalStore, open_store
+from pipelines.commands import main, parse_arguments
+from pipelines.commands.download import command_download
+from pipelines.read.compaction import compact_day
+from pipelines.read.records import ArchiveReader
+from pipelines.storage import ArchiveStore, open_store
+from pipelines.storage.keys import article_state_key
+from pipelines.storage.local import LocalStore
 from tests.big_archive import DAYS, Version
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record
 from tests.counting import CountingStore
@@ -32,7 +34,7 @@ from tests.test_stores import s3_settings
 
 def run(uri: str, *args: str) -> tuple[int, str]:
     out = io.StringIO()
-    status = cli.main(["--archive", uri, *args], out=out)
+    status = main(["--archive", uri, *args], out=out)
     return status, out.getvalue()
 
 
@@ -97,8 +99,8 @@ def test_every_reader_answers_the_same_after_compaction_and_pruning(
 
 def download_requests(store: ArchiveStore) -> Counter[str]:
     counting = CountingStore(store)
-    options = cli.parse_arguments(["download", "--versions", "all", "-o", "-"])
-    cli.command_download(ArchiveReader(counting), options, io.StringIO())  # type: ignore[arg-type]  # a wrapper
+    options = parse_arguments(["download", "--versions", "all", "-o", "-"])
+    command_download(ArchiveReader(counting), options, io.StringIO())  # type: ignore[arg-type]  # a wrapper
     return counting.requests
 
 
@@ -265,7 +267,7 @@ def test_a_compaction_that_loses_a_race_changes_nothing(local_copy: tuple[Path, 
 def test_bad_days_are_one_line_errors(
     args: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(str(tmp_path), "compact", *args)[0] == outcome.BAD_INPUT
+    assert run(str(tmp_path), "compact", *args)[0] == exit_status.BAD_INPUT
     assert capsys.readouterr().err == f"error: {message}\n"
 
 
@@ -275,7 +277,7 @@ def test_a_loose_file_that_is_not_a_record_is_named_and_left_loose(
     root, _ = local_copy
     broken = root / "records" / "date=2026-11-20" / "domain=news.example.com" / f"{'0' * 32}-{'0' * 16}.json"
     broken.write_text('{"title": "half a rec')
-    assert run(str(root), "compact", "--day", "2026-11-20", "--prune")[0] == outcome.BAD_RECORD
+    assert run(str(root), "compact", "--day", "2026-11-20", "--prune")[0] == exit_status.BAD_RECORD
     key = broken.relative_to(root).as_posix()
     assert summary(capsys) == [
         "compacted 2026-11-20: 200 records (200 records added); 200 loose records pruned",

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from crawler import outcome
+from crawler import exit_status
 from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite, etag_of
 from crawler.record import content_sha256
@@ -171,7 +171,7 @@ def test_a_missing_bucket_is_reported_before_crawling(
         env=S3_CREDENTIALS,
     )
     assert (result.returncode, result.stderr.splitlines()[-1]) == (
-        outcome.NO_ARCHIVE,
+        exit_status.NO_ARCHIVE,
         "error: ARCHIVE_URI='s3://no-such-bucket/news': bucket does not exist",
     )
     assert sum(site.hits.values()) == before

@@ -13,9 +13,12 @@ import pytest
 
 from crawler import stats as names
 from crawler.errors import StorageError
-from pipelines.delivery import Archiver, Counts, Outage
-from pipelines.spool import Spool
-from pipelines.stores import ArchiveStore, LocalStore
+from crawler.stats import Counts
+from pipelines.storage import ArchiveStore
+from pipelines.storage.local import LocalStore
+from pipelines.write.delivery import Archiver
+from pipelines.write.outage import Outage
+from pipelines.write.spool import Spool
 from tests.conftest import make_record
 
 

@@ -25,14 +25,13 @@ from scrapy.core.scheduler import Scheduler as MemoryScheduler
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
-from crawler import config, outcome
+from crawler import config, exit_status
 from crawler.demo.server import LocalSite
 from crawler.frontier.core import Frontier, redacted
 from crawler.frontier.crawl_manifest import crawl_manifest
 from crawler.frontier.roster import ProcessResult, Roster
 from crawler.frontier.scheduler import FrontierDupeFilter, FrontierScheduler
-from crawler.outcome import crawl_exit_status
-from pipelines.keys import manifest_key
+from pipelines.storage.keys import manifest_key
 from tests.conftest import PROJECT_DIR, read_local_records, run_crawl
 from tests.redis_server import redis_server
 from tests.test_health import CHANGED, HOSTS, PAGES, health_sites, publish
@@ -577,7 +576,7 @@ def test_on_a_shared_frontier_the_seed_judges_each_site_over_every_process(
                 crawls.append(seed)
                 seed.wait_for(r"Seeding a new crawl")
             statuses = [worker.finish(), seed.finish()]
-            assert statuses == [0, outcome.DEGRADED if run == 3 else 0], seed.log()
+            assert statuses == [0, exit_status.DEGRADED if run == 3 else 0], seed.log()
     [crawl] = [m for m in crawl_manifests(tmp_path / "archive") if m["job_id"] == "gazette-run-3"]
     assert sorted(crawl["domains"]) == list(HOSTS)
     assert {domain: figures["pages"] for domain, figures in crawl["domains"].items()} == dict.fromkeys(
@@ -782,4 +781,4 @@ def test_the_crawl_manifest_sums_the_processes_and_takes_the_worst_exit_status()
 def test_the_crawl_exit_status(
     statuses: list[int], lost: int, found: int, min_records: int, expected: int
 ) -> None:
-    assert crawl_exit_status(statuses, lost, found, min_records) == expected
+    assert exit_status.of_crawl(statuses, lost, found, min_records) == expected

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from crawler import outcome
+from crawler import exit_status
 from crawler.demo.server import LocalSite
-from crawler.health import Thresholds, bucket_floor, bucket_of, judge
+from crawler.health.figures import Thresholds, bucket_floor, bucket_of, judge
 from tests.conftest import PROJECT_DIR, read_local_records, run_crawl
 
 HOSTS = ("127.0.0.1", "127.0.0.2", "127.0.0.3")
@@ -149,7 +149,7 @@ def test_a_site_that_changes_its_template_is_flagged_alone_with_its_figures(
     )
 
     result = crawl(publish(sites, 3, changed=True), tmp_path, 3, "-s", "ARCHIVE_HEALTH_FAIL=true")
-    assert result.returncode == outcome.DEGRADED, result.stderr[-3000:]
+    assert result.returncode == exit_status.DEGRADED, result.stderr[-3000:]
     third = manifest_of(tmp_path, 3)
     changed_texts = [
         len(r["text"])
@@ -175,7 +175,7 @@ def test_a_site_that_changes_its_template_is_flagged_alone_with_its_figures(
         "new": [],
         "little_history": [],
     }
-    assert third["exit_status"] == outcome.DEGRADED
+    assert third["exit_status"] == exit_status.DEGRADED
     warnings = [line for line in result.stderr.splitlines() if "Extraction degraded" in line]
     assert len(warnings) == 1
     assert warnings[0].endswith(
@@ -230,7 +230,7 @@ def test_a_site_that_changes_its_template_is_flagged_alone_with_its_figures(
 
 def newsarchive(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
+        [sys.executable, "-m", "pipelines.commands", *args],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,

@@ -23,10 +23,11 @@ import pytest
 from crawler.config import project_settings
 from crawler.demo.server import SITE_DIR, LocalSite
 from crawler.errors import Conflict, Locked
-from crawler.jobs import JobLock, LockHolder, default_job_name
+from crawler.job_names import job_name
+from crawler.jobs import JobLock, LockHolder
 from crawler.record import encode_json, now_utc, utc_iso
-from pipelines.keys import lock_key
-from pipelines.stores import ArchiveStore, open_store
+from pipelines.storage import ArchiveStore, open_store
+from pipelines.storage.keys import lock_key
 from tests.conftest import PROJECT_DIR, ArchiveTarget
 
 DEMO = {p["path"]: p for p in json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]}
@@ -189,12 +190,12 @@ def test_a_live_lock_refuses_the_job_before_any_request(
     assert archive_target.documents("runs/") == {}
 
 
-def test_an_expired_lock_is_taken_over_under_the_default_job_name(
+def test_an_expired_lock_is_taken_over_under_the_job_name(
     site: LocalSite, archive_target: ArchiveTarget, crawl_settings: list[str]
 ) -> None:
     """A run that died leaves its lock behind; the next scheduled run must not wait for a person."""
     urls = article_urls(site, 1)
-    job = default_job_name("article", [f"url={urls}"])
+    job = job_name("article", [f"url={urls}"])
     plant_lock(target_store(archive_target), job, -timedelta(minutes=1))
     result = run_job(
         "article", "-a", f"url={urls}", *archive_target.settings, *crawl_settings, target=archive_target
@@ -410,20 +411,20 @@ def test_the_default_job_name_ignores_the_order_of_arguments() -> None:
     """The name is the lock's key: it must not change between releases, or between a crontab line and
     the same job written in another order, or two runs of one job would hold different locks."""
     arguments = ["url=https://news.example.com/a.html", "since=7d"]
-    assert default_job_name("article", arguments) == "article-df019c1908"
-    assert default_job_name("article", list(reversed(arguments))) == "article-df019c1908"
-    assert default_job_name("feed", ["url=https://news.example.com/feed.xml"]) == "feed-0495f328d4"
+    assert job_name("article", arguments) == "article-df019c1908"
+    assert job_name("article", list(reversed(arguments))) == "article-df019c1908"
+    assert job_name("feed", ["url=https://news.example.com/feed.xml"]) == "feed-0495f328d4"
 
 
 def test_different_arguments_are_different_jobs() -> None:
-    assert default_job_name("article", ["url=https://news.example.com/a.html"]) != default_job_name(
+    assert job_name("article", ["url=https://news.example.com/a.html"]) != job_name(
         "article", ["url=https://news.example.com/b.html"]
     )
-    assert default_job_name("article", ["since=7d"]) != default_job_name("sitemap", ["since=7d"])
+    assert job_name("article", ["since=7d"]) != job_name("sitemap", ["since=7d"])
 
 
 def test_a_job_without_arguments_is_named_after_its_spider() -> None:
-    assert default_job_name("site", []) == "site"
+    assert job_name("site", []) == "site"
 
 
 # --- the job lock ---------------------------------------------------------------------------------

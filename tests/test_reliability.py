@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from crawler import outcome
+from crawler import exit_status
 from crawler.demo.server import LocalSite
 from crawler.urls import record_id
-from pipelines import cli
+from pipelines.commands import main
 from tests.conftest import S3_CREDENTIALS, S3Server
 from tests.faultproxy import HANG, LOSE_REPLY, PASS, REFUSE, RESET, SLOWDOWN, FaultProxy
 from tests.sites import FAST_STORAGE, add_articles, add_gated_article, s3_documents, start_crawl, write_urls
@@ -228,7 +228,7 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     for name, value in {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": proxy.url, **FAST_ENV}.items():
         monkeypatch.setenv(name, value)
     flush = ["flush", "--archive", f"s3://{bucket}/news", "--spool-dir", str(tmp_path / "spool")]
-    assert cli.main(flush) == outcome.UNREACHABLE  # storage still refuses
+    assert main(flush) == exit_status.UNREACHABLE  # storage still refuses
     assert capsys.readouterr().err.splitlines() == [
         f"error: 12 records and 1 WARC segment still waiting in the spool {spool_dir}: "
         f"ARCHIVE_URI='s3://{bucket}/news': cannot connect to the S3 endpoint (EndpointConnectionError)"
@@ -236,7 +236,7 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     assert [p for p in spooled(tmp_path / "spool") if p.parent.name != "objects"] == waiting
 
     proxy.set_mode(PASS)
-    assert cli.main(flush) == outcome.OK
+    assert main(flush) == exit_status.OK
     assert capsys.readouterr().err.splitlines() == [
         "delivered 12 records (new 12, changed 0, unchanged 0), 1 run manifest and 1 WARC segment "
         f"from {spool_dir} to s3://{bucket}/news"
@@ -245,7 +245,7 @@ def test_newsarchive_flush_delivers_the_spool_on_demand(
     check_archive(objects, urls, record_validator)
     assert manifest_of(objects)["counts"]["still_spooled"] == 12  # as the run ended
     assert spooled(tmp_path / "spool") == []
-    assert cli.main(flush) == outcome.OK
+    assert main(flush) == exit_status.OK
     assert capsys.readouterr().err.splitlines() == [
         f"nothing to deliver: no records waiting in {spool_dir} for s3://{bucket}/news"
     ]

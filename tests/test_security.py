@@ -15,16 +15,16 @@ from typing import Any
 import pytest
 from scrapy.utils.project import get_project_settings
 
-from crawler import outcome
+from crawler import exit_status
 from crawler.config import project_settings
 from crawler.demo.server import LocalSite
 from crawler.middlewares.network_policy import is_public
-from pipelines import cli
 from pipelines.archive import ArchivePipeline
-from pipelines.keys import manifest_key, record_key
-from pipelines.spool import Spool
-from pipelines.stores import LocalStore
-from pipelines.url_index import UrlIndex
+from pipelines.commands import main
+from pipelines.storage.keys import manifest_key, record_key
+from pipelines.storage.local import LocalStore
+from pipelines.write.spool import Spool
+from pipelines.write.url_index import UrlIndex
 from tests.conftest import S3_CREDENTIALS, S3Server, make_record, read_local_records, run_crawl
 from tests.faultproxy import PASS, REFUSE, FaultProxy
 from tests.sites import FAST_STORAGE, add_articles, article_html, s3_documents, start_crawl, write_urls
@@ -138,15 +138,15 @@ def test_credentials_never_appear_in_output_logs_records_manifests_or_errors(
             str(tmp_path / "spool"),
             "--debug",
         ]
-        assert cli.main(flush) == outcome.UNREACHABLE
+        assert main(flush) == exit_status.UNREACHABLE
         proxy.set_mode(PASS)
-        assert cli.main(flush) == outcome.OK
+        assert main(flush) == exit_status.OK
         second = run_crawl(*arguments, env=credentials)
         assert second.returncode == 0, second.stderr[-3000:]
         for command in (["ls"], ["stats"], ["get", urls[0]], ["ls", "--debug"]):
-            assert cli.main(["--archive", f"s3://{bucket}/news", *command]) == outcome.OK
+            assert main(["--archive", f"s3://{bucket}/news", *command]) == exit_status.OK
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # refused: an error message
-    assert cli.main(["--archive", f"s3://{bucket}/news", "--debug", "ls"]) == outcome.UNREACHABLE
+    assert main(["--archive", f"s3://{bucket}/news", "--debug", "ls"]) == exit_status.UNREACHABLE
     captured = capsys.readouterr()
     # Every object, the WARC segments (raw pages, request headers) inflated.
     stored = "\n".join(
@@ -311,7 +311,7 @@ def test_polite_defaults(site: LocalSite, tmp_path: Path, crawl_settings: list[s
 
 def test_settings_are_validated_where_they_are_read() -> None:
     from crawler.errors import SettingError
-    from pipelines.s3 import s3_client
+    from pipelines.storage.s3 import s3_client
 
     with pytest.raises(SettingError, match=r"^ARCHIVE_STORE_READ_TIMEOUT='soon': must be a positive number"):
         s3_client(project_settings({"ARCHIVE_STORE_READ_TIMEOUT": "soon"}))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.capture import Exchange, capture
-from pipelines.segments import OPEN, SEALED, Segments, SegmentWriter
+from crawler.warc import Exchange, capture
+from pipelines.write.segments import OPEN, SEALED, Segments, SegmentWriter
 
 FETCHED = datetime(2026, 12, 1, 9, 30, tzinfo=timezone.utc)
 

@@ -12,8 +12,9 @@ from scrapy.settings import Settings
 
 from crawler.config import project_settings
 from crawler.errors import Conflict, SettingError, StorageError, StorageUnavailable
-from pipelines.s3 import S3Store
-from pipelines.stores import LocalStore, open_store
+from pipelines.storage import open_store
+from pipelines.storage.local import LocalStore
+from pipelines.storage.s3 import S3Store
 from tests.conftest import S3_CREDENTIALS, S3Server
 
 KEY = "records/date=2026-11-25/domain=news.example.com/0123456789abcdef0123456789abcdef-0011223344556677.json"

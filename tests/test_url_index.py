@@ -13,9 +13,8 @@ from typing import Any
 from crawler.demo.server import LocalSite
 from crawler.errors import StorageError
 from crawler.urls import record_id
-from pipelines.keys import url_index_key
-from pipelines.state import UrlState
-from pipelines.url_index import UrlIndex
+from pipelines.storage.keys import url_index_key
+from pipelines.write.url_index import UrlIndex, UrlState
 from tests.conftest import S3_CREDENTIALS, S3Server
 from tests.faultproxy import FaultProxy
 from tests.sites import add_articles, start_crawl, write_urls
@@ -53,7 +52,7 @@ def test_two_crawlers_flushing_one_domain_keep_each_others_checks_and_the_later_
 
 
 def test_the_index_keeps_the_most_recently_checked_urls_up_to_its_cap(tmp_path: Path) -> None:
-    from pipelines.stores import LocalStore
+    from pipelines.storage.local import LocalStore
 
     store = LocalStore(tmp_path)
     index = UrlIndex(store, max_urls=3)
@@ -65,7 +64,7 @@ def test_the_index_keeps_the_most_recently_checked_urls_up_to_its_cap(tmp_path: 
 
 
 def test_an_unreadable_index_is_started_again(tmp_path: Path, caplog: Any) -> None:
-    from pipelines.stores import LocalStore
+    from pipelines.storage.local import LocalStore
 
     (tmp_path / "state" / "url-index").mkdir(parents=True)
     (tmp_path / url_index_key("news.example.com")).write_bytes(b"not gzip")
@@ -137,7 +136,7 @@ class Down:
 
 
 def test_checks_that_cannot_be_written_at_the_end_wait_in_the_spool_for_the_next_run(tmp_path: Path) -> None:
-    from pipelines.stores import LocalStore
+    from pipelines.storage.local import LocalStore
 
     store = LocalStore(tmp_path / "archive")
     ending = UrlIndex(Down(store), spool=tmp_path / "spool")  # type: ignore[arg-type]

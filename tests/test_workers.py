@@ -16,11 +16,11 @@ import pytest
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.capture import Exchange
 from crawler.demo.server import LocalSite
 from crawler.extraction import Article, ExtractOptions, Rejection, extract
 from crawler.page import PageResult, PageTask, process_page
 from crawler.stats import count_skip
+from crawler.warc import Exchange
 from crawler.workers import ExtractionPool
 from tests.conftest import run_crawl
 from tests.test_crawl import ARTICLES
@@ -74,7 +74,7 @@ def test_a_page_is_extracted_in_a_worker_exactly_as_in_the_crawler(pool: Extract
     body, url = _article_page()
     future = pool.submit(task(body, url))
     wait([future])
-    in_worker = pool.outcome(future).result
+    in_worker = pool.result_of(future).result
     assert isinstance(in_worker, Article)
     assert in_worker == extract(body, url, {"content-type": "text/html"}, FETCHED_AT, OPTIONS)
 
@@ -86,7 +86,7 @@ def test_an_extraction_bug_in_a_worker_comes_back_with_its_exception_and_traceba
     url = "https://news.example.com/sabotage/bug"
     future = pool.submit(task(body, url))
     wait([future])
-    result = pool.outcome(future).result
+    result = pool.result_of(future).result
     assert isinstance(result, Rejection)
     assert (result.reason, result.detail) == ("extraction_error", "RuntimeError: cannot read content-type")
     assert result.traceback is not None
@@ -117,7 +117,7 @@ def test_a_crashing_or_hanging_worker_costs_its_page_only(pool: ExtractionPool) 
         pool.submit(task(body, url, {})),
     ]
     wait(futures)
-    outcomes = [pool.outcome(f).result for f in futures]
+    outcomes = [pool.result_of(f).result for f in futures]
     assert [type(o).__name__ for o in outcomes] == [
         "Article",
         "Rejection",
@@ -132,7 +132,7 @@ def test_a_crashing_or_hanging_worker_costs_its_page_only(pool: ExtractionPool) 
     # Two live workers remain after two crashes and one kill, and they still extract.
     later = pool.submit(task(body, url, {}))
     wait([later])
-    assert pool.outcome(later).result == outcomes[0]
+    assert pool.result_of(later).result == outcomes[0]
 
 
 def worker_pid(task: PageTask) -> PageResult:
@@ -151,7 +151,7 @@ def test_closing_the_pool_stops_its_workers() -> None:
     pool = ExtractionPool(2, timeout=5.0, function=worker_pid)
     futures = [pool.submit(task(b"", f"https://news.example.com/{n}")) for n in range(8)]
     wait(futures)
-    pids = {int(pool.outcome(f).result.detail) for f in futures}  # type: ignore[union-attr]
+    pids = {int(pool.result_of(f).result.detail) for f in futures}  # type: ignore[union-attr]
     assert 1 <= len(pids) <= 2
     assert all(_is_alive(pid) for pid in pids)
     pool.close()

@@ -2,7 +2,7 @@
 
 Scrapy's own command prints a traceback for a bad spider argument and exits 0 whatever happened to
 the items. This one reports an error raised before the crawl starts (a bad argument or setting, an
-archive that cannot be used) as a single line with its exit status (crawler.outcome) before any
+archive that cannot be used) as a single line with its exit status (crawler.exit_status) before any
 request, and otherwise exits with the status the run's manifest decided (the whole crawl's, for the
 seed of a crawl on the shared frontier).
 """
@@ -19,7 +19,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from crawler import outcome
+from crawler import exit_status
 from crawler import stats as names
 from crawler.errors import ArchiverError
 
@@ -42,15 +42,15 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.start()
         if self.start_error is not None:
             print(f"error: {self.start_error}", file=sys.stderr)
-            self.exitcode = outcome.status_of(self.start_error)
+            self.exitcode = exit_status.status_of(self.start_error)
         elif self.crawler_process.bootstrap_failed or crawler.stats is None:
-            self.exitcode = outcome.CRAWL_FAILED
+            self.exitcode = exit_status.CRAWL_FAILED
         else:
             stats = crawler.stats.get_stats()
-            print(outcome.format_summary(stats))
+            print(exit_status.format_summary(stats))
             # Decided once, by the manifest extension when the spider closed; a crawl that never got
             # that far failed.
-            self.exitcode = stats.get(names.EXIT_STATUS, outcome.CRAWL_FAILED)
+            self.exitcode = stats.get(names.EXIT_STATUS, exit_status.CRAWL_FAILED)
 
     def _keep_start_error(self, failure: Failure) -> Any:
         if isinstance(failure.value, ArchiverError):

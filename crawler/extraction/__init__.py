@@ -6,7 +6,8 @@ only it. Its modules, in the order a page goes through them:
     decode.py     is it an HTML page at all (screen), and its bytes as text (decode_html)
     nesting.py    markup nested deeper than the parser goes, flattened
     metadata.py   what the page says about itself: JSON-LD, meta tags, <time>, bylines, datelines
-    body.py       the article's text: chrome pruned, trafilatura, the lead, article or not
+    prune.py      what is never the article, taken out before trafilatura reads the page
+    body.py       the article's text: trafilatura, the lead, article or not
     fields.py     title, authors, dates, site name, language, tags, image, canonical URL
     dates.py      page dates to exact instants (python-dateutil); bylines.py  names in bylines
 

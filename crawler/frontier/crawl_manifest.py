@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler import health, outcome
+from crawler import exit_status
 from crawler.frontier.roster import ProcessResult
+from crawler.health.figures import summed
 from crawler.record import now_utc, utc_iso
 
 
@@ -28,9 +29,9 @@ def crawl_manifest(
         **seed,
         "finished_at": utc_iso(now_utc()),
         "finish_reason": finish_reason,
-        "exit_status": outcome.crawl_exit_status(statuses, len(lost), found, min_records),
+        "exit_status": exit_status.of_crawl(statuses, len(lost), found, min_records),
         "counts": _summed([process.counts for process in processes]),
-        "domains": health.summed(process.domains for process in processes),
+        "domains": summed(process.domains for process in processes),
         "frontier": {
             "name": seed["frontier"]["name"],
             "worker": None,

@@ -38,7 +38,7 @@ class ProcessResult:
     finish_reason: str
     articles_found: int
     counts: dict[str, Any]
-    domains: dict[str, Any] = field(default_factory=dict)  # its figures per domain (crawler.health)
+    domains: dict[str, Any] = field(default_factory=dict)  # its figures per domain (crawler.health.figures)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

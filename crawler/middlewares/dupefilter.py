@@ -33,7 +33,7 @@ from scrapy.utils.job import job_dir
 from crawler import config
 from crawler import stats as names
 from crawler.stats import Stats
-from pipelines.files import write_atomically
+from pipelines.storage.files import write_atomically
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The HTTP exchange as it happened, for the raw page's WARC records (crawler.capture).
+"""The HTTP exchange as it happened, for the raw page's WARC records (crawler.warc).
 
 Scrapy's HttpCompressionMiddleware decodes a compressed body and drops its ``Content-Encoding``; a
 WARC response record must say what was received. ReceivedHeadersMiddleware sits next to the
@@ -18,7 +18,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 
 from crawler import config
-from crawler.capture import Exchange
+from crawler.warc import Exchange
 
 RECEIVED = "archive_received_headers"  # request meta: the response's headers as received
 

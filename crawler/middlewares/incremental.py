@@ -1,7 +1,7 @@
 """Incremental crawling: do not download an article archived recently; re-check older ones cheaply.
 
 A downloader middleware for requests marked ``archive_article``: it looks the URL up in the crawl's
-URL index (pipelines.url_index: one read per domain and crawl, none per URL); if the URL was checked
+URL index (pipelines.write.url_index: one read per domain and crawl, none per URL); if the URL was checked
 less than ARCHIVE_REFRESH_AFTER ago, the request is
 dropped before download; otherwise it becomes a conditional request (If-None-Match,
 If-Modified-Since), and a 304 answer only updates the check time (and, when the crawl keeps raw pages,
@@ -25,15 +25,14 @@ from twisted.internet.threads import deferToThread
 
 from crawler import config
 from crawler import stats as names
-from crawler.capture import not_modified, outcome_of
 from crawler.errors import SettingError, StorageError
 from crawler.extraction import EXTRACTOR
 from crawler.middlewares.exchange import exchange_of
 from crawler.record import now_utc, utc_iso
 from crawler.stats import Stats
-from pipelines.capture import capture_of
-from pipelines.state import UrlState, is_fresh
-from pipelines.url_index import UrlIndex, url_index_of
+from crawler.warc import metadata_of, not_modified
+from pipelines.extensions import capture_of, url_index_of
+from pipelines.write.url_index import UrlIndex, UrlState, is_fresh
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +55,7 @@ class IncrementalMiddleware:
         index = url_index_of(crawler)
         if index is None:
             raise SettingError(
-                "EXTENSIONS: pipelines.url_index.CrawlUrlIndex is disabled; incremental crawling needs it"
+                "EXTENSIONS: pipelines.extensions.CrawlUrlIndex is disabled; incremental crawling needs it"
             )
         return cls(index, crawler.stats, refresh_after, crawler)
 
@@ -105,5 +104,5 @@ class IncrementalMiddleware:
             "requested_url": request.url,
             "listing": None,
         }
-        outcome = outcome_of(asdict(EXTRACTOR), state.id, None, not_modified=True, **context)
-        capture.append(not_modified(exchange_of(response, fetched_at, request), outcome, state.capture))
+        metadata = metadata_of(asdict(EXTRACTOR), state.id, None, not_modified=True, **context)
+        capture.append(not_modified(exchange_of(response, fetched_at, request), metadata, state.capture))

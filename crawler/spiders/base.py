@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -15,24 +14,21 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import config
+from crawler import signals as announced
 from crawler import stats as names
-from crawler.assemble import Fetch, Listing, assemble, with_listing
+from crawler.assemble import Fetch, assemble, with_listing
 from crawler.extraction import Article, ExtractOptions, Rejection
+from crawler.job_names import new_job_id
+from crawler.listing import Listing
 from crawler.middlewares.exchange import exchange_of
 from crawler.middlewares.incremental import ARTICLE, URL_STATE
-from crawler.monitor import HealthMonitor, monitor_of
 from crawler.page import PageTask, capture_page
 from crawler.record import ArticleRecord, now_utc
 from crawler.urls import parse_url_arguments
-from crawler.workers import ExtractionPool
-from pipelines.capture import WarcCapture, capture_of
+from crawler.workers import ExtractionPool, extract_options
+from pipelines.extensions import WarcCapture, capture_of
 
 logger = logging.getLogger(__name__)
-
-
-def new_job_id(job_name: str) -> str:
-    return f"{job_name}-{now_utc().strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -59,7 +55,7 @@ class ArchiveSpider(scrapy.Spider):
         # The run's arguments, for its manifest (Scrapyd adds private ones starting with "_").
         spider.arguments = {k: str(v) for k, v in kwargs.items() if not k.startswith("_")}
         settings = crawler.settings
-        spider.extract_options = config.extract_options(settings)
+        spider.extract_options = extract_options(settings)
         spider.extraction = ExtractionPool.from_crawler(crawler)
         # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
         spider.job_id = (
@@ -97,13 +93,6 @@ class ArchiveSpider(scrapy.Spider):
         if not hasattr(self, "_capture"):
             self._capture = capture_of(self.crawler)
         return self._capture
-
-    @property
-    def monitor(self) -> HealthMonitor | None:
-        """The crawl's per-domain health figures (an extension, built after the spider)."""
-        if not hasattr(self, "_monitor"):
-            self._monitor = monitor_of(self.crawler)
-        return self._monitor
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()
@@ -145,8 +134,7 @@ class ArchiveSpider(scrapy.Spider):
             else:
                 if captured.revisit:
                     capture = previous  # the response with the body: a revisit has none
-        if self.monitor is not None:
-            self.monitor.extracted(response.url, result)
+        self.crawler.signals.send_catch_log(announced.page_extracted, url=response.url, result=result)
         if isinstance(result, Rejection):
             self.skip(response.url, result.reason, result.detail, result.traceback)
             return
@@ -173,8 +161,7 @@ class ArchiveSpider(scrapy.Spider):
         if isinstance(error, HttpError):  # before IgnoreRequest, its base class
             status = error.response.status
             self.skip(request.url, f"http_{status}", f"HTTP {status}")
-            if self.monitor is not None:
-                self.monitor.http_error(error.response.url, status)
+            self.crawler.signals.send_catch_log(announced.page_failed, url=error.response.url, status=status)
         elif isinstance(error, IgnoreRequest):
             return  # dropped on purpose (archived recently, not modified, robots.txt): counted there
         else:

@@ -11,10 +11,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import stats as names
-from crawler.assemble import Listing
 from crawler.errors import BrokenSource
+from crawler.listing import Listing
 from crawler.spiders.base import ArchiveSpider
-from crawler.spiders.sources import Entry
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +39,11 @@ class SourceSpider(ArchiveSpider):
         self.crawler.stats.inc_value(names.broken_source(error.reason))
         logger.warning("Broken %s %s: %s", self.listing_source, url, error)
 
-    def follow_entries(self, entries: list[Entry]) -> Iterator[scrapy.Request]:
+    def follow_entries(self, entries: list[Listing]) -> Iterator[scrapy.Request]:
         assert self.crawler.stats is not None
         for entry in entries:
             self.crawler.stats.inc_value(names.SOURCE_ENTRIES)
-            yield self.article_request(
-                entry.url, Listing(self.listing_source, entry.url, entry.title, entry.published)
-            )
+            yield self.article_request(entry.url, entry)
 
     def on_source_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -20,9 +20,10 @@ from crawler import config
 from crawler import stats as names
 from crawler.durations import parse_since
 from crawler.errors import ArgumentError, BrokenSource
+from crawler.listing import Listing
 from crawler.record import now_utc
 from crawler.spiders.discovery import SourceSpider
-from crawler.spiders.sources import Entry, decompress, listing_date, parse_sitemap, sitemaps_in_robots
+from crawler.spiders.sources import decompress, parse_sitemap, sitemaps_in_robots
 
 MAX_INDEX_DEPTH = 5  # sitemap indexes that point to indexes that point to ...
 
@@ -82,11 +83,11 @@ class SitemapSpider(SourceSpider):
         request.meta["sitemap_depth"] = depth
         return request
 
-    def _recent(self, entry: Entry) -> bool:
+    def _recent(self, entry: Listing) -> bool:
         """False for entries dated before ``since``; entries without a date are kept."""
         if self.since is None:
             return True
-        parsed = listing_date(entry.published, "sitemap")
+        parsed = entry.date()
         if parsed is None:
             return True
         moment = parsed.moment if parsed.moment.tzinfo else parsed.moment.replace(tzinfo=timezone.utc)

@@ -18,32 +18,16 @@ from lxml import etree
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.errors import BrokenSource
-from crawler.extraction.dates import ParsedDate, parse_date
+from crawler.listing import Listing
 from crawler.urls import is_http_url
 
 GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
-class Entry:
-    url: str
-    title: str | None = None
-    published: str | None = None  # raw, as written in the source
-
-
-def listing_date(raw: str | None, source: str) -> ParsedDate | None:
-    """The date a feed or sitemap entry gives, parsed one way wherever it is used.
-
-    Sitemaps write W3C datetimes and feeds RFC 822 dates, neither ambiguous; a numeric day and month
-    ("03/04/2024", seen in broken feeds) is read month first, as in the US-born formats both come from.
-    """
-    return parse_date(raw, source, dayfirst=False) if raw else None
-
-
-@dataclass(frozen=True)
 class Parsed:
     kind: str  # "feed", "urlset" or "sitemapindex"
-    entries: list[Entry]
+    entries: list[Listing]
     problem: str | None = None  # set when the source was broken but still yielded entries
 
 
@@ -63,7 +47,7 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> Parsed:
         link = urljoin(url, item.get("link") or "")
         if is_http_url(link):
             published = item.get("published") or item.get("updated") or item.get("dc_date")
-            entries.append(Entry(link, (item.get("title") or "").strip() or None, published))
+            entries.append(Listing("feed", link, (item.get("title") or "").strip() or None, published))
     if not entries:
         if _looks_like_html(body):
             raise BrokenSource("not_a_feed", "HTML served instead of a feed")
@@ -143,7 +127,9 @@ def parse_sitemap(body: bytes, url: str) -> Parsed:
         if not loc or not is_http_url(urljoin(url, loc)):
             continue
         published = _child_text(element, "news", "publication_date") or _child_text(element, "lastmod")
-        entries.append(Entry(urljoin(url, loc), _child_text(element, "news", "title"), published))
+        entries.append(
+            Listing("sitemap", urljoin(url, loc), _child_text(element, "news", "title"), published)
+        )
     if not entries:
         raise BrokenSource(problem or "empty", "no entries")
     return Parsed(kind, entries, problem)

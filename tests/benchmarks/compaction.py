@@ -32,11 +32,13 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from crawler.config import project_settings  # noqa: E402
-from pipelines import cli  # noqa: E402
-from pipelines.compaction import compact_day  # noqa: E402
-from pipelines.keys import record_key  # noqa: E402
-from pipelines.reader import ArchiveReader  # noqa: E402
-from pipelines.stores import ArchiveStore, LocalStore, open_store  # noqa: E402
+from pipelines.commands import parse_arguments  # noqa: E402
+from pipelines.commands.download import command_download  # noqa: E402
+from pipelines.read.compaction import compact_day  # noqa: E402
+from pipelines.read.records import ArchiveReader  # noqa: E402
+from pipelines.storage import ArchiveStore, open_store  # noqa: E402
+from pipelines.storage.keys import record_key  # noqa: E402
+from pipelines.storage.local import LocalStore  # noqa: E402
 from tests.conftest import make_record  # noqa: E402
 from tests.counting import CountingStore  # noqa: E402
 from tests.faultproxy import FaultProxy  # noqa: E402
@@ -86,16 +88,16 @@ def timed(function: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def download(store: ArchiveStore) -> int:
-    options = cli.parse_arguments(["download", "--versions", "all", "-o", "-"])
+    options = parse_arguments(["download", "--versions", "all", "-o", "-"])
     out = io.StringIO()
-    cli.command_download(ArchiveReader(store, workers=16), options, out)
+    command_download(ArchiveReader(store, workers=16), options, out)
     return len(out.getvalue().encode("utf-8"))
 
 
 def compact(store: ArchiveStore) -> None:
     reader = ArchiveReader(store, workers=16)
     for day in reader.days():
-        compact_day(store, day, prune=True, parallel=reader._parallel)
+        compact_day(store, day, prune=True, parallel=reader.parallel)
 
 
 def measure(label: str, store: ArchiveStore, count: Callable[[], Counter[str]]) -> None:

@@ -1,0 +1,248 @@
+"""Compaction: a day's loose records as Parquet files, for readers that would otherwise pay one request
+per record (``newsarchive download`` of a month, DuckDB or Athena over the bucket).
+
+    compacted/date=D/latest-DIGEST.parquet   the latest version of each article among the day's records
+    compacted/date=D/older-DIGEST.parquet    the day's other versions
+    compacted/date=D/manifest.json           the files above, written last
+
+Each row holds the record as stored (``record``, its exact JSON text: a reader returns the same bytes
+as the loose record) beside columns to query it by. DIGEST is a hash of the record keys a file pair
+covers, so compacting the same records twice writes the same names. The manifest is written after its
+files and with a conditional write (two compactions of one day: the second fails and changes nothing).
+A crawl may go on writing into the day: records that arrive later stay loose, and readers take the
+manifest's files plus the loose records they do not cover (pipelines.read.records). ``prune`` deletes loose
+records only once the manifest that covers them is stored and has been read back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crawler.errors import BadRecord, Conflict, StorageError
+from crawler.record import encode_json, instant, now_utc, utc_iso
+from pipelines.storage import ArchiveStore
+from pipelines.storage.keys import (
+    compacted_file_key,
+    compacted_manifest_key,
+    parse_record_key,
+    records_prefix,
+)
+
+MANIFEST_FORMAT = 1
+LATEST, OLDER = "latest", "older"
+_TIMESTAMP = pa.timestamp("us", tz="UTC")
+SCHEMA = pa.schema(
+    [
+        ("key", pa.string()),
+        ("id", pa.string()),
+        ("version", pa.int64()),
+        ("url", pa.string()),
+        ("domain", pa.string()),
+        ("title", pa.string()),
+        ("fetched_at", _TIMESTAMP),
+        ("published_at", _TIMESTAMP),
+        ("published_date", pa.string()),
+        ("language", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("spider", pa.string()),
+        ("job_id", pa.string()),
+        ("content_sha256", pa.string()),
+        ("text", pa.string()),
+        ("record", pa.string()),
+    ]
+)
+
+
+Parallel = Callable[[Callable[[Any], Any], Iterable[Any]], list[Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One stored record: its key and its exact JSON text, and the record parsed."""
+
+    key: str
+    json: str
+    record: dict[str, Any]
+
+
+@dataclass
+class Compacted:
+    """What a day's manifest covers: each record key and its JSON text."""
+
+    day: str
+    files: list[str] = field(default_factory=list)
+    records: dict[str, str] = field(default_factory=dict)
+
+    def index(self) -> dict[str, tuple[int, str]]:
+        """Each key's size and MD5, as a listing of loose records gives them: what readers keep of a
+        day whose texts they let go."""
+        index = {}
+        for key, text in self.records.items():
+            data = text.encode("utf-8")
+            index[key] = (len(data), hashlib.md5(data).hexdigest())
+        return index
+
+
+@dataclass
+class DayCompaction:
+    """What compacting one day did."""
+
+    day: str
+    records: int = 0  # covered by the manifest after the run
+    added: int = 0  # loose records the run added to it
+    written: bool = False  # whether new files and a new manifest were stored
+    pruned: int = 0
+    bad: list[BadRecord] = field(default_factory=list)
+
+
+def read_compacted(store: ArchiveStore, day: str) -> Compacted | None:
+    """The day's compacted records (a read of the manifest, then of each file), or None. A file that
+    is gone was replaced by a compaction since the manifest was read: the new manifest is read."""
+    for attempt in (1, 2):
+        found = store.read(compacted_manifest_key(day))
+        if found is None:
+            return None
+        try:
+            return _load(store, day, json.loads(found[0]))
+        except StorageError:
+            if attempt == 2:
+                raise
+    return None
+
+
+def _load(store: ArchiveStore, day: str, manifest: dict[str, Any]) -> Compacted:
+    compacted = Compacted(day, [entry["key"] for entry in manifest["files"]])
+    for key in compacted.files:
+        found = store.read(key)
+        if found is None:
+            raise StorageError(f"{key}: named by the manifest of {day} but not stored", retryable=True)
+        table = pq.read_table(io.BytesIO(found[0]), columns=["key", "record"])
+        keys, texts = table.column("key").to_pylist(), table.column("record").to_pylist()
+        compacted.records.update(zip(keys, texts, strict=True))
+    return compacted
+
+
+def compact_day(
+    store: ArchiveStore,
+    day: str,
+    *,
+    prune: bool = False,
+    parallel: Parallel | None = None,
+) -> DayCompaction:
+    """Compact one day's loose records into the day's Parquet files (adding to what is compacted)."""
+    done = DayCompaction(day)
+    manifest_found = store.read(compacted_manifest_key(day))
+    token = manifest_found[1] if manifest_found else None
+    previous = _load(store, day, json.loads(manifest_found[0])) if manifest_found else Compacted(day)
+    loose = [item.key for item in store.objects(records_prefix(day)) if parse_record_key(item.key)]
+    new_keys = [key for key in loose if key not in previous.records]
+    rows = [Row(key, text, json.loads(text)) for key, text in previous.records.items()]
+    reads = (parallel or _serially)(store.read, new_keys)
+    for key, found in zip(new_keys, reads, strict=True):
+        if found is None:
+            continue  # deleted since the listing (pruned by another run)
+        try:
+            text = found[0].decode("utf-8")
+            record = json.loads(text)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict) or "id" not in record:
+            done.bad.append(BadRecord(f"{key}: not a record (not a JSON object with an id); left loose"))
+            continue
+        rows.append(Row(key, text, record))
+        done.added += 1
+    done.records = len(rows)
+    if done.added:
+        files = _write(store, day, rows, token)
+        done.written = True
+        for key in set(previous.files) - set(files):  # replaced: no manifest names them any more
+            store.delete(key)
+    if prune:
+        done.pruned = _prune(store, day, loose)
+    return done
+
+
+def _serially(function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+    return list(map(function, items))
+
+
+def _write(store: ArchiveStore, day: str, rows: list[Row], token: str | None) -> list[str]:
+    """Store the files, then the manifest naming them; the files' keys."""
+    latest: dict[str, Row] = {}
+    for row in rows:
+        current = latest.get(row.record.get("id", row.key))
+        if current is None or _order(row) > _order(current):
+            latest[row.record.get("id", row.key)] = row
+    chosen = {row.key for row in latest.values()}
+    digest = hashlib.sha256("\n".join(sorted(r.key for r in rows)).encode()).hexdigest()[:16]
+    files = []
+    parts = (
+        (LATEST, [r for r in rows if r.key in chosen]),
+        (OLDER, [r for r in rows if r.key not in chosen]),
+    )
+    for kind, part in parts:
+        if not part:
+            continue
+        key = compacted_file_key(day, kind, digest)
+        data = _parquet(sorted(part, key=lambda r: r.key))
+        store.put(key, data)
+        files.append({"key": key, "kind": kind, "records": len(part), "bytes": len(data)})
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "day": day,
+        "records": len(rows),
+        "files": files,
+        "compacted_at": utc_iso(now_utc()),
+    }
+    try:
+        store.put_if(compacted_manifest_key(day), encode_json(manifest), token)
+    except Conflict:
+        message = f"compaction of {day}: another compaction stored its manifest first; run again"
+        raise StorageError(message, retryable=True) from None
+    return [str(entry["key"]) for entry in files]
+
+
+def _order(row: Row) -> tuple[int, str]:
+    return int(row.record.get("version") or 0), str(row.record.get("fetched_at") or "")
+
+
+def _parquet(rows: list[Row]) -> bytes:
+    columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
+    for row in rows:
+        record = row.record
+        values = {
+            "key": row.key,
+            "record": row.json,
+            "fetched_at": instant(record.get("fetched_at")),
+            "published_at": instant(record.get("published_at")),
+            "authors": [a for a in _list(record.get("authors")) if isinstance(a, str)],
+            "version": record.get("version") if isinstance(record.get("version"), int) else None,
+        }
+        for name in SCHEMA.names:
+            value = values[name] if name in values else record.get(name)
+            columns[name].append(value if name in values or isinstance(value, str) else None)
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns, schema=SCHEMA), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _prune(store: ArchiveStore, day: str, loose: list[str]) -> int:
+    """Delete the loose records that the stored manifest, read back with its files, covers."""
+    covered = read_compacted(store, day)
+    if covered is None:
+        return 0
+    covered_keys = [key for key in loose if key in covered.records]
+    store.delete_many(covered_keys)
+    return len(covered_keys)

@@ -1,37 +1,31 @@
-"""Shared test fixtures: real servers on 127.0.0.1 (the sample site, moto's S3) and a crawl runner
-that runs ``python -m scrapy crawl`` as a subprocess, as a user would."""
+"""Shared test fixtures: real servers on 127.0.0.1 (the sample site, moto's S3), the archives a test
+crawls into, and the archive the reading tests share. What they are built from is in tests/support/."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import boto3
 import jsonschema
 import pytest
+import redis
 from moto.server import ThreadedMotoServer
 
 from crawler.demo.server import LocalSite
 from crawler.record import load_schema
-
-if TYPE_CHECKING:
-    from tests.big_archive import Version
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
-S3_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "test-access-key",
-    "AWS_SECRET_ACCESS_KEY": "test-secret-key-do-not-log",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
+from pipelines.storage import open_store
+from pipelines.storage.keys import article_state_key
+from pipelines.storage.local import LocalStore
+from tests.support.big_archive import Version, build_local_archive
+from tests.support.crawls import ArchiveTarget
+from tests.support.frontier import ARTICLES, Crawl, NewsSite, article_page, article_path
+from tests.support.reading import Archive
+from tests.support.redis_server import redis_server
+from tests.support.servers import S3_CREDENTIALS, S3Server, s3_settings
 
 
 @pytest.fixture(scope="session")
@@ -39,29 +33,6 @@ def site() -> Iterator[LocalSite]:
     """The bundled sample news site on 127.0.0.1, port 0."""
     with LocalSite() as served:
         yield served
-
-
-@dataclass
-class S3Server:
-    endpoint: str
-
-    def client(self) -> Any:
-        return boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            region_name=S3_CREDENTIALS["AWS_DEFAULT_REGION"],
-            aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-
-    def objects(self, bucket: str) -> dict[str, bytes]:
-        client = self.client()
-        keys = [
-            item["Key"]
-            for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket)
-            for item in page.get("Contents", [])
-        ]
-        return {key: client.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
 
 
 @pytest.fixture(scope="session")
@@ -85,28 +56,6 @@ def bucket(s3_server: S3Server, request: pytest.FixtureRequest) -> str:
     return name
 
 
-def run_crawl(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120, prelude: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """``python -m scrapy crawl ARGS`` from the project directory, returning its exit status and output.
-
-    ``prelude``: Python run in the crawl's process first, to stand in for the world outside it."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
-    full_env = {**base, "LOG_LEVEL": "INFO", **(env or {})}
-    start = ["-m", "scrapy"]
-    if prelude:
-        start = ["-c", f"{prelude}\nimport sys\nfrom scrapy.cmdline import execute\nexecute(sys.argv)"]
-    return subprocess.run(
-        [sys.executable, *start, "crawl", *args],
-        cwd=PROJECT_DIR,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 @pytest.fixture
 def crawl_settings(tmp_path: Path) -> list[str]:
     """Settings every test crawl uses: a private spool, no throttling against the local site."""
@@ -118,14 +67,6 @@ def record_validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(load_schema())
 
 
-def read_local_records(root: Path) -> dict[str, dict[str, Any]]:
-    """Every record under ``root`` (not its state or run manifests), keyed by its path relative to root."""
-    return {
-        p.relative_to(root).as_posix(): json.loads(p.read_text("utf-8"))
-        for p in sorted((root / "records").rglob("*.json"))
-    }
-
-
 @pytest.fixture
 def unused_port() -> int:
     """A port on 127.0.0.1 that nothing listens on: connections to it are refused."""
@@ -134,56 +75,6 @@ def unused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def make_record(url: str = "https://news.example.com/2024/05/01/breakwater.html", **changes: Any) -> Any:
-    """A valid, unarchived ArticleRecord for ``url``; ``changes`` override any field."""
-    from dataclasses import replace
-
-    from crawler.extraction import EXTRACTOR
-    from crawler.record import ArticleRecord, HttpInfo, PageDate, content_sha256
-    from crawler.urls import canonicalize, domain_of, record_id
-
-    title = changes.pop("title", "Breakwater to be rebuilt")
-    text = changes.pop(
-        "text", "The harbour authority will rebuild the eastern breakwater.\n\nWork starts in May."
-    )
-    published = PageDate(
-        "2024-05-01T09:30:00+01:00",
-        "json-ld",
-        "2024-05-01T08:30:00Z",
-        "2024-05-01T09:30:00",
-        "second",
-        "explicit",
-    )
-    record = ArticleRecord(
-        id=record_id(url),
-        url=url,
-        requested_url=url,
-        canonical_url=canonicalize(url),
-        domain=domain_of(url),
-        title=title,
-        text=text,
-        authors=["Jane Roe"],
-        agencies=[],
-        published_at=published.utc,
-        published_date="2024-05-01",
-        modified_at=None,
-        dates={"published": published, "modified": None},
-        fetched_at="2026-11-25T10:00:00Z",
-        archived_at=None,
-        language="en",
-        description=None,
-        site_name="Harbour Courier",
-        tags=[],
-        image=None,
-        content_sha256=content_sha256(title, text),
-        http=HttpInfo(200, "text/html; charset=utf-8", '"abc"', None),
-        spider="article",
-        job_id="test-job",
-        extractor=EXTRACTOR,
-    )
-    return replace(record, **changes)
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -206,28 +97,6 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
         }
     )
     return open_store(f"s3://{name}/news", settings)
-
-
-@dataclass
-class ArchiveTarget:
-    """Where a test crawl archives to, and how the test reads back what is there."""
-
-    kind: str
-    uri: str
-    settings: list[str]  # -s options for the crawl
-    env: dict[str, str]
-    read_all: Any  # () -> {key relative to the archive root: bytes}, every object
-
-    def documents(self, prefix: str) -> dict[str, dict[str, Any]]:
-        """Every JSON document whose key starts with ``prefix`` (records/, runs/, state/, locks/)."""
-        return {
-            key: json.loads(data)
-            for key, data in sorted(self.read_all().items())
-            if key.startswith(prefix) and key.endswith(".json")
-        }
-
-    def records(self) -> dict[str, dict[str, Any]]:
-        return self.documents("records/")
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -257,8 +126,85 @@ def archive_target(request: pytest.FixtureRequest, tmp_path: Path) -> ArchiveTar
 
 @pytest.fixture(scope="session")
 def stored_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Version]]:
-    """The archive the reading tests share (tests/big_archive.py), built once per session."""
-    from tests.big_archive import build_local_archive  # it builds on this module's helpers
-
+    """The archive the reading tests share (tests/support/big_archive.py), built once per session."""
     root = tmp_path_factory.mktemp("big") / "archive"
     return root, build_local_archive(root, root.parent / "spool")
+
+
+@pytest.fixture
+def news_site(tmp_path: Path) -> Iterator[NewsSite]:
+    """500 articles and a sitemap listing them, on 127.0.0.1; robots.txt is not found (all allowed)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    with LocalSite(root=root) as site:
+        paths = [article_path(n) for n in range(ARTICLES)]
+        for number, path in enumerate(paths):
+            site.add_route(path, body=article_page(number), content_type="text/html; charset=utf-8")
+        entries = "".join(f"<url><loc>{site.url}{path}</loc></url>" for path in paths)
+        sitemap = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        ).encode()
+        url = site.add_route("/sitemap.xml", body=sitemap, content_type="application/xml")
+        yield NewsSite(site, url, paths)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def frontier_redis(redis_url: str) -> Iterator[redis.Redis]:
+    """The test's Redis, emptied before the test."""
+    client = redis.Redis.from_url(redis_url)
+    client.flushall()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def crawls() -> Iterator[list[Crawl]]:
+    started: list[Crawl] = []
+    yield started
+    for crawl in started:
+        crawl.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_copy(stored_versions: tuple[Path, list[Version]], s3_server: S3Server) -> str:
+    """The same records in a bucket, copied byte for byte, with the run manifest and the state of the
+    article the ``get`` tests read (copying every state file would double the suite's time)."""
+    root, versions = stored_versions
+    client = s3_server.client()
+    client.create_bucket(Bucket="big-archive")
+    first = versions[0]
+    files = [*(root / "records").rglob("*.json"), *(root / "runs").rglob("*.json")]
+    files.append(root / article_state_key(first.id))
+
+    def upload(path: Path) -> None:
+        client.put_object(
+            Bucket="big-archive", Key=f"news/{path.relative_to(root).as_posix()}", Body=path.read_bytes()
+        )
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(upload, files))
+    return "s3://big-archive/news"
+
+
+@pytest.fixture(params=["local", "s3"])
+def archive(
+    request: pytest.FixtureRequest,
+    stored_versions: tuple[Path, list[Version]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Archive:
+    root, _ = stored_versions
+    if request.param == "local":
+        return Archive("local", str(root), {}, LocalStore(root))
+    server: S3Server = request.getfixturevalue("s3_server")
+    uri = request.getfixturevalue("s3_copy")
+    env = {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": server.endpoint}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return Archive("s3", uri, env, open_store(uri, s3_settings(server)))

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.utils.test import get_crawler
 
 from crawler import stats as names
 from crawler.errors import StorageError
@@ -21,9 +20,9 @@ from pipelines.storage.local import LocalStore
 from pipelines.write.spool import Spool
 from pipelines.write.url_index import UrlIndex, UrlState
 from pipelines.write.versions import ArchiveState, ArticleState, Version
-from tests.conftest import S3Server, make_record
-from tests.counting import CountingStore
-from tests.test_stores import s3_settings
+from tests.support.counting import CountingStore
+from tests.support.records import make_record, pipeline
+from tests.support.servers import S3Server, s3_settings
 
 
 class FailingFirst:
@@ -62,19 +61,6 @@ class FailingFirst:
 
     def delete_many(self, keys: list[str]) -> None:
         self.store.delete_many(keys)
-
-
-def pipeline(store: ArchiveStore, spool_dir: Path, attempts: int = 3) -> ArchivePipeline:
-    """The crawl's pipeline, with a URL index of its own (as a crawl of its own would have)."""
-    return ArchivePipeline(
-        store,
-        Spool(spool_dir, store.uri),
-        get_crawler().stats,
-        threads=1,
-        attempts=attempts,
-        backoff=0,
-        index=UrlIndex(store),
-    )
 
 
 def checked(archive: ArchivePipeline, url: str) -> UrlState | None:

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 from crawler.demo.server import LocalSite
-from tests.conftest import S3_CREDENTIALS, S3Server, run_crawl
-from tests.faultproxy import FaultProxy
-from tests.sites import add_articles, s3_documents, write_urls
+from tests.support.crawls import run_crawl
+from tests.support.faultproxy import FaultProxy
+from tests.support.servers import S3_CREDENTIALS, S3Server
+from tests.support.sites import add_articles, s3_documents, write_urls
 
 PAGES = 80
 WRITERS = 2

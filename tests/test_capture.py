@@ -30,10 +30,16 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite
-from tests.conftest import PROJECT_DIR, ArchiveTarget, read_local_records, run_crawl
-from tests.sites import add_articles, article_html, start_crawl, write_urls
-from tests.test_crawl import ARTICLES
-from tests.warcs import archive_objects, check_captures, check_segments, manifests, metadata_records, resolve
+from tests.support.crawls import ARTICLES, PROJECT_DIR, ArchiveTarget, read_local_records, run_crawl
+from tests.support.sites import add_articles, article_html, start_crawl, write_urls
+from tests.support.warcs import (
+    archive_objects,
+    check_captures,
+    check_segments,
+    manifests,
+    metadata_records,
+    resolve,
+)
 
 PAGES = len(site_pages())  # every HTML page of the sample site
 SKIPPED = Counter({"not_article": 2, "too_short": 6})  # the sample site's other pages (test_crawl)

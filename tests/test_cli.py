@@ -8,12 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
-import subprocess
-import sys
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,83 +19,12 @@ from pipelines.commands import main, parse_arguments
 from pipelines.commands.download import command_download
 from pipelines.commands.ls import command_ls
 from pipelines.read.records import ArchiveReader
-from pipelines.storage import ArchiveStore, open_store
-from pipelines.storage.keys import article_state_key
+from pipelines.storage import ArchiveStore
 from pipelines.storage.local import LocalStore
-from tests.big_archive import ARTICLES, Version
-from tests.conftest import S3_CREDENTIALS, S3Server, make_record
-from tests.counting import CountingStore
-from tests.test_archive_pipeline import pipeline
-from tests.test_stores import s3_settings
-
-
-@dataclass
-class Archive:
-    kind: str
-    uri: str
-    env: dict[str, str]
-    store: ArchiveStore
-
-
-@pytest.fixture(scope="session")
-def s3_copy(stored_versions: tuple[Path, list[Version]], s3_server: S3Server) -> str:
-    """The same records in a bucket, copied byte for byte, with the run manifest and the state of the
-    article the ``get`` tests read (copying every state file would double the suite's time)."""
-    root, versions = stored_versions
-    client = s3_server.client()
-    client.create_bucket(Bucket="big-archive")
-    first = versions[0]
-    files = [*(root / "records").rglob("*.json"), *(root / "runs").rglob("*.json")]
-    files.append(root / article_state_key(first.id))
-
-    def upload(path: Path) -> None:
-        client.put_object(
-            Bucket="big-archive", Key=f"news/{path.relative_to(root).as_posix()}", Body=path.read_bytes()
-        )
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        list(pool.map(upload, files))
-    return "s3://big-archive/news"
-
-
-@pytest.fixture(params=["local", "s3"])
-def archive(
-    request: pytest.FixtureRequest,
-    stored_versions: tuple[Path, list[Version]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> Archive:
-    root, _ = stored_versions
-    if request.param == "local":
-        return Archive("local", str(root), {}, LocalStore(root))
-    server: S3Server = request.getfixturevalue("s3_server")
-    uri = request.getfixturevalue("s3_copy")
-    env = {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": server.endpoint}
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    return Archive("s3", uri, env, open_store(uri, s3_settings(server)))
-
-
-def run(archive: Archive, *args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    status = main(["--archive", archive.uri, *args], out=out)
-    return status, out.getvalue()
-
-
-def ls_ids(archive: Archive, *args: str) -> list[tuple[str, int]]:
-    status, output = run(archive, "ls", "--json", *args)
-    assert status == 0
-    return sorted((line["id"], line["version"]) for line in map(json.loads, output.splitlines()))
-
-
-def latest(versions: list[Version]) -> list[tuple[str, int]]:
-    best: dict[str, int] = {}
-    for v in versions:
-        best[v.id] = max(best.get(v.id, 0), v.version)
-    return sorted(best.items())
-
-
-def everything(stored: tuple[Path, list[Version]]) -> list[Version]:
-    return stored[1]
+from tests.support.big_archive import ARTICLES, Version
+from tests.support.counting import CountingStore
+from tests.support.reading import Archive, everything, latest, ls_ids, run
+from tests.support.servers import S3_CREDENTIALS, S3Server
 
 
 def test_the_archive_is_as_large_as_promised(stored_versions: tuple[Path, list[Version]]) -> None:
@@ -349,135 +273,3 @@ def test_local_and_s3_answers_are_identical(
         assert main(["--archive", uri, "stats", "--json"], out=counts) == 0
         answers.append((listing.getvalue(), counts.getvalue().replace(uri, "")))
     assert answers[0] == answers[1] and len(answers[0][0].splitlines()) == 2192
-
-
-# --- bad input and failures: one line, a distinct exit status -------------------------------------------
-
-
-def run_script(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The installed console script, from a directory with no Scrapy project."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
-    script = Path(sys.executable).parent / "newsarchive"
-    return subprocess.run(
-        [str(script), *args],
-        cwd=cwd,
-        env={**base, "HOME": str(cwd), **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def test_the_console_script_needs_no_scrapy_project(
-    s3_server: S3Server, s3_copy: str, tmp_path: Path
-) -> None:
-    env = {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": s3_server.endpoint, "ARCHIVE_URI": s3_copy}
-    result = run_script(
-        "ls",
-        "--domain",
-        "news.example.com",
-        "--since",
-        "2026-11-20",
-        "--until",
-        "2026-11-20",
-        env=env,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert len(result.stdout.splitlines()) == 50
-    assert not (tmp_path / "scrapy.cfg").exists()
-
-
-@pytest.mark.parametrize(
-    ("args", "env", "status", "message"),
-    [
-        (
-            ["--archive", "s4://bucket/x", "ls"],
-            "NONE",
-            exit_status.BAD_INPUT,
-            "error: ARCHIVE_URI='s4://bucket/x': scheme must be file or s3",
-        ),
-        (
-            ["ls", "--since", "last week"],
-            "NONE",
-            exit_status.BAD_INPUT,
-            "error: --since: not a date: 'last week' (use e.g. 2021-03-01, 2021-03-01T12:00:00Z or 7d)",
-        ),
-        (
-            ["ls", "--versions", "newest"],
-            "NONE",
-            exit_status.BAD_INPUT,
-            "error: argument --versions: invalid choice: 'newest' (choose from 'latest', 'all')",
-        ),
-        (
-            ["--archive", "s3://no-such-bucket/news", "ls"],
-            "S3",
-            exit_status.NO_ARCHIVE,
-            "error: ARCHIVE_URI='s3://no-such-bucket/news': bucket does not exist",
-        ),
-        (
-            ["--archive", "s3://big-archive/news", "ls"],
-            "NO_CREDENTIALS",
-            exit_status.NO_ACCESS,
-            "error: ARCHIVE_URI='s3://big-archive/news': no AWS credentials found"
-            " (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile)",
-        ),
-        (
-            ["--archive", "s3://big-archive/news", "ls"],
-            "UNREACHABLE",
-            exit_status.UNREACHABLE,
-            "error: ARCHIVE_URI='s3://big-archive/news':"
-            " cannot connect to the S3 endpoint (EndpointConnectionError)",
-        ),
-    ],
-)
-def test_failures_are_one_line_with_their_own_exit_status(
-    s3_server: S3Server,
-    s3_copy: str,
-    tmp_path: Path,
-    unused_port: int,
-    args: list[str],
-    env: Any,
-    status: int,
-    message: str,
-) -> None:
-    environments = {
-        "S3": {**S3_CREDENTIALS, "AWS_ENDPOINT_URL": s3_server.endpoint},
-        "NO_CREDENTIALS": {
-            "AWS_ENDPOINT_URL": s3_server.endpoint,
-            "AWS_CONFIG_FILE": "/nonexistent",
-            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-            "AWS_EC2_METADATA_DISABLED": "true",  # no probe of the instance metadata address
-        },
-        "UNREACHABLE": {
-            **S3_CREDENTIALS,
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{unused_port}",
-            "AWS_MAX_ATTEMPTS": "1",
-        },
-    }
-    result = run_script(*args, env=environments.get(env, {}), cwd=tmp_path)
-    assert (result.returncode, result.stderr.splitlines()) == (status, [message])
-    assert result.stdout == ""
-
-
-def test_a_record_that_is_not_json_is_named_and_the_others_still_listed(tmp_path: Path) -> None:
-    root = tmp_path / "archive"
-    archive = pipeline(LocalStore(root), tmp_path / "spool")
-    for index in range(3):
-        archive._archive_or_spool(
-            make_record(f"https://news.example.com/{index}.html", title=f"Story {index}")
-        )
-    broken = root / "records/date=2026-11-25/domain=news.example.com/" / ("f" * 32 + "-" + "0" * 16 + ".json")
-    broken.write_text('{"id": "truncated', encoding="utf-8")
-    result = run_script("--archive", str(root), "ls", env={}, cwd=tmp_path)
-    assert result.returncode == exit_status.BAD_RECORD
-    assert len(result.stdout.splitlines()) == 3
-    assert result.stderr.splitlines() == [
-        f"error: {broken.relative_to(root).as_posix()}:"
-        " not valid JSON (Unterminated string starting at: line 1 column 8)"
-    ]
-    assert "Traceback" not in result.stderr
-    debug = run_script("--archive", str(root), "--debug", "get", "f" * 32, env={}, cwd=tmp_path)
-    assert debug.returncode == exit_status.NOT_FOUND
-    assert "Traceback" in debug.stderr and debug.stderr.splitlines()[-1].startswith("error: no record of ")

@@ -25,11 +25,10 @@ from pipelines.read.records import ArchiveReader
 from pipelines.storage import ArchiveStore, open_store
 from pipelines.storage.keys import article_state_key
 from pipelines.storage.local import LocalStore
-from tests.big_archive import DAYS, Version
-from tests.conftest import S3_CREDENTIALS, S3Server, make_record
-from tests.counting import CountingStore
-from tests.test_archive_pipeline import pipeline
-from tests.test_stores import s3_settings
+from tests.support.big_archive import DAYS, Version
+from tests.support.counting import CountingStore
+from tests.support.records import make_record, pipeline
+from tests.support.servers import S3_CREDENTIALS, S3Server, s3_settings
 
 
 def run(uri: str, *args: str) -> tuple[int, str]:

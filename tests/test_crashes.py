@@ -16,10 +16,11 @@ import pytest
 from crawler.demo.server import LocalSite
 from crawler.record import ArticleRecord
 from crawler.urls import record_id
-from tests.conftest import S3_CREDENTIALS, S3Server, read_local_records
-from tests.faultproxy import PASS, REFUSE, FaultProxy
-from tests.sites import FAST_STORAGE, add_articles, s3_documents, start_crawl, write_urls
-from tests.warcs import archive_objects, check_captures, check_segments, unprefixed
+from tests.support.crawls import read_local_records
+from tests.support.faultproxy import PASS, REFUSE, FaultProxy
+from tests.support.servers import S3_CREDENTIALS, S3Server
+from tests.support.sites import FAST_STORAGE, add_articles, s3_documents, start_crawl, write_urls
+from tests.support.warcs import archive_objects, check_captures, check_segments, unprefixed
 
 
 def visible_records(root: Path) -> list[Path]:

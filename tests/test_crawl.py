@@ -17,10 +17,9 @@ from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite, etag_of
 from crawler.record import content_sha256
 from crawler.urls import record_id
-from tests.conftest import PROJECT_DIR, S3_CREDENTIALS, S3Server, read_local_records, run_crawl
+from tests.support.crawls import ARTICLES, DEMO, PROJECT_DIR, read_local_records, run_crawl
+from tests.support.servers import S3_CREDENTIALS, S3Server
 
-DEMO = {p["path"]: p for p in json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]}
-ARTICLES = sorted(path for path, page in DEMO.items() if page["is_article"])
 KEY = re.compile(
     r"^records/date=\d{4}-\d{2}-\d{2}/domain=127\.0\.0\.1/(?P<id>[0-9a-f]{32})-(?P<sha>[0-9a-f]{16})\.json$"
 )

@@ -19,7 +19,7 @@ from pipelines.storage.local import LocalStore
 from pipelines.write.delivery import Archiver
 from pipelines.write.outage import Outage
 from pipelines.write.spool import Spool
-from tests.conftest import make_record
+from tests.support.records import make_record
 
 
 class LosesReplies:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from crawler.demo.server import SITE_DIR, LocalSite
-from tests.conftest import ArchiveTarget, run_crawl
+from tests.support.crawls import ArchiveTarget, run_crawl
 
 DISCOVERY: dict[str, Any] = json.loads((SITE_DIR / "discovery.json").read_text("utf-8"))
 FEEDS: dict[str, list[str]] = DISCOVERY["feeds"]

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.demo.server import LocalSite
-from tests.conftest import read_local_records, run_crawl
-from tests.sites import add_articles, article_html, write_urls
+from tests.support.crawls import read_local_records, run_crawl
+from tests.support.sites import add_articles, article_html, write_urls
 
 HTML = "text/html; charset=utf-8"
 MAX_SIZE = 3 * 1024 * 1024  # DOWNLOAD_MAXSIZE of the crawl

@@ -20,34 +20,19 @@ from typing import Any
 
 import pytest
 
-from crawler.config import project_settings
-from crawler.demo.server import SITE_DIR, LocalSite
-from crawler.errors import Conflict, Locked
+from crawler.demo.server import LocalSite
 from crawler.job_names import job_name
-from crawler.jobs import JobLock, LockHolder
-from crawler.record import encode_json, now_utc, utc_iso
-from pipelines.storage import ArchiveStore, open_store
-from pipelines.storage.keys import lock_key
-from tests.conftest import PROJECT_DIR, ArchiveTarget
+from tests.support.crawls import (
+    ARTICLES,
+    PROJECT_DIR,
+    ZERO_COUNTS,
+    ArchiveTarget,
+    plant_lock,
+    stored_lock,
+    target_store,
+)
 
-DEMO = {p["path"]: p for p in json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]}
-ARTICLES = sorted(path for path, page in DEMO.items() if page["is_article"])
 JOB_TIMEOUT = 120.0
-ZERO_COUNTS = {
-    "pages_fetched": 0,
-    "new": 0,
-    "changed": 0,
-    "unchanged": 0,
-    "not_modified": 0,
-    "fresh": 0,
-    "spooled": 0,
-    "delivered_late": 0,
-    "recovered": 0,
-    "still_spooled": 0,
-    "lost": 0,
-    "skipped": {},
-    "broken_sources": {},
-}
 
 
 def job_env(target: ArchiveTarget | None = None) -> dict[str, str]:
@@ -71,30 +56,6 @@ def run_job(*args: str, target: ArchiveTarget | None = None) -> subprocess.Compl
         timeout=JOB_TIMEOUT,
         check=False,
     )
-
-
-def target_store(target: ArchiveTarget) -> ArchiveStore:
-    """The project's own store for the test's archive, configured as the job configures it."""
-    options: dict[str, Any] = dict(value.split("=", 1) for value in target.settings[1::2])
-    if target.env:
-        options["AWS_ACCESS_KEY_ID"] = target.env["AWS_ACCESS_KEY_ID"]
-        options["AWS_SECRET_ACCESS_KEY"] = target.env["AWS_SECRET_ACCESS_KEY"]
-        options["AWS_REGION_NAME"] = target.env["AWS_DEFAULT_REGION"]
-    return open_store(target.uri, project_settings(options))
-
-
-def stored_lock(store: ArchiveStore, job: str) -> bytes | None:
-    found = store.read(lock_key(job))
-    return None if found is None else found[0]
-
-
-def plant_lock(store: ArchiveStore, job: str, expires_in: timedelta) -> LockHolder:
-    """A lock as another machine's run of ``job`` leaves it, expiring ``expires_in`` from now."""
-    now = now_utc()
-    started = utc_iso(now - timedelta(hours=2))
-    holder = LockHolder(job, "scheduler-2", 4242, started, utc_iso(now + expires_in))
-    store.put_if(lock_key(job), encode_json(holder), None)
-    return holder
 
 
 def article_urls(site: LocalSite, count: int) -> str:
@@ -402,99 +363,3 @@ def test_a_stop_signal_reaches_the_crawl_and_the_renewed_lock_is_released(
     assert outcome == ("slow", "shutdown", 1)
     # The page that never answered is counted like any page whose download failed.
     assert manifest["counts"] == {**ZERO_COUNTS, "skipped": {"download_error": 1}}
-
-
-# --- job names ------------------------------------------------------------------------------------
-
-
-def test_the_default_job_name_ignores_the_order_of_arguments() -> None:
-    """The name is the lock's key: it must not change between releases, or between a crontab line and
-    the same job written in another order, or two runs of one job would hold different locks."""
-    arguments = ["url=https://news.example.com/a.html", "since=7d"]
-    assert job_name("article", arguments) == "article-df019c1908"
-    assert job_name("article", list(reversed(arguments))) == "article-df019c1908"
-    assert job_name("feed", ["url=https://news.example.com/feed.xml"]) == "feed-0495f328d4"
-
-
-def test_different_arguments_are_different_jobs() -> None:
-    assert job_name("article", ["url=https://news.example.com/a.html"]) != job_name(
-        "article", ["url=https://news.example.com/b.html"]
-    )
-    assert job_name("article", ["since=7d"]) != job_name("sitemap", ["since=7d"])
-
-
-def test_a_job_without_arguments_is_named_after_its_spider() -> None:
-    assert job_name("site", []) == "site"
-
-
-# --- the job lock ---------------------------------------------------------------------------------
-
-
-def test_a_held_lock_refuses_a_second_run(any_store: ArchiveStore) -> None:
-    first = JobLock(any_store, "nightly", timedelta(hours=1))
-    first.acquire()
-    held = stored_lock(any_store, "nightly")
-    assert held == encode_json(first.holder)
-
-    second = JobLock(any_store, "nightly", timedelta(hours=1))
-    with pytest.raises(Locked) as refused:
-        second.acquire()
-    assert str(refused.value) == (
-        f"job 'nightly' is already running on {socket.gethostname()} (pid {os.getpid()}, "
-        f"since {first.holder.started_at}); its lock locks/nightly.json in {any_store.uri} "
-        f"expires at {first.holder.expires_at} unless renewed"
-    )
-    assert stored_lock(any_store, "nightly") == held
-
-
-def test_a_released_lock_can_be_taken_again(any_store: ArchiveStore) -> None:
-    first = JobLock(any_store, "nightly", timedelta(hours=1))
-    first.acquire()
-    first.release()
-    assert stored_lock(any_store, "nightly") is None
-
-    second = JobLock(any_store, "nightly", timedelta(hours=1))
-    second.acquire()
-    assert stored_lock(any_store, "nightly") == encode_json(second.holder)
-
-
-def test_locks_of_different_jobs_do_not_exclude_each_other(any_store: ArchiveStore) -> None:
-    JobLock(any_store, "nightly", timedelta(hours=1)).acquire()
-    hourly = JobLock(any_store, "hourly", timedelta(hours=1))
-    hourly.acquire()
-    assert stored_lock(any_store, "hourly") == encode_json(hourly.holder)
-
-
-def test_renewal_keeps_the_lock_ours(any_store: ArchiveStore) -> None:
-    """Each renewal replaces the document; the holder must track its new version or it could not
-    release its own lock afterwards."""
-    lock = JobLock(any_store, "nightly", timedelta(hours=1))
-    lock.acquire()
-    lock.renew()
-    lock.renew()
-    assert stored_lock(any_store, "nightly") == encode_json(lock.holder)
-    lock.release()
-    assert stored_lock(any_store, "nightly") is None
-
-
-def test_a_run_whose_lock_was_taken_over_can_neither_renew_nor_release_it(any_store: ArchiveStore) -> None:
-    """A run that stalled past its lease (a paused VM) must not renew or delete its successor's lock."""
-    stalled = JobLock(any_store, "nightly", -timedelta(minutes=1))  # its lease ran out a minute ago
-    stalled.acquire()
-    successor = JobLock(any_store, "nightly", timedelta(hours=1))
-    successor.acquire()
-    taken = stored_lock(any_store, "nightly")
-    assert taken == encode_json(successor.holder)
-
-    with pytest.raises(Conflict):
-        stalled.renew()
-    stalled.release()
-    assert stored_lock(any_store, "nightly") == taken
-
-
-def test_an_unreadable_lock_is_taken_over(any_store: ArchiveStore) -> None:
-    """A lock document cut short or written by hand must not block the job for good."""
-    any_store.put(lock_key("nightly"), b'{"job": "nightly", "host"')
-    lock = JobLock(any_store, "nightly", timedelta(hours=1))
-    lock.acquire()
-    assert stored_lock(any_store, "nightly") == encode_json(lock.holder)

@@ -9,7 +9,7 @@ from trafilatura.utils import load_html
 
 from crawler.extraction import Rejection, extract, nesting
 from crawler.extraction.metadata import parse_html
-from tests.sites import article_html
+from tests.support.sites import article_html
 
 FETCHED = datetime(2024, 3, 30, 12, 0, tzinfo=UTC)
 HEADERS = {"content-type": "text/html; charset=utf-8"}

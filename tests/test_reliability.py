@@ -1,5 +1,5 @@
 """Lose nothing when storage fails: crawls into moto's S3 through a proxy that refuses, hangs, resets,
-answers 503 SlowDown or loses replies while the crawl runs (tests/faultproxy.py), switched on the
+answers 503 SlowDown or loses replies while the crawl runs (tests/support/faultproxy.py), switched on the
 crawl's progress as the proxy and the spool see it, never on time."""
 
 from __future__ import annotations
@@ -16,10 +16,17 @@ from crawler import exit_status
 from crawler.demo.server import LocalSite
 from crawler.urls import record_id
 from pipelines.commands import main
-from tests.conftest import S3_CREDENTIALS, S3Server
-from tests.faultproxy import HANG, LOSE_REPLY, PASS, REFUSE, RESET, SLOWDOWN, FaultProxy
-from tests.sites import FAST_STORAGE, add_articles, add_gated_article, s3_documents, start_crawl, write_urls
-from tests.warcs import check_captures, check_segments, unprefixed
+from tests.support.faultproxy import HANG, LOSE_REPLY, PASS, REFUSE, RESET, SLOWDOWN, FaultProxy
+from tests.support.servers import S3_CREDENTIALS, S3Server
+from tests.support.sites import (
+    FAST_STORAGE,
+    add_articles,
+    add_gated_article,
+    s3_documents,
+    start_crawl,
+    write_urls,
+)
+from tests.support.warcs import check_captures, check_segments, unprefixed
 
 
 @pytest.fixture

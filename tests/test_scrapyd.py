@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 
 from crawler.demo.server import LocalSite
-from tests.conftest import PROJECT_DIR, S3_CREDENTIALS, ArchiveTarget
-from tests.test_jobs import ZERO_COUNTS, target_store
+from tests.support.crawls import PROJECT_DIR, ZERO_COUNTS, ArchiveTarget, target_store
+from tests.support.servers import S3_CREDENTIALS
 
 PROJECT = "newsarchive"
 BIN = Path(sys.executable).parent  # .venv/bin: scrapyd and scrapyd-deploy are installed next to python

@@ -25,9 +25,18 @@ from pipelines.storage.keys import manifest_key, record_key
 from pipelines.storage.local import LocalStore
 from pipelines.write.spool import Spool
 from pipelines.write.url_index import UrlIndex
-from tests.conftest import S3_CREDENTIALS, S3Server, make_record, read_local_records, run_crawl
-from tests.faultproxy import PASS, REFUSE, FaultProxy
-from tests.sites import FAST_STORAGE, add_articles, article_html, s3_documents, start_crawl, write_urls
+from tests.support.crawls import read_local_records, run_crawl
+from tests.support.faultproxy import PASS, REFUSE, FaultProxy
+from tests.support.records import make_record
+from tests.support.servers import S3_CREDENTIALS, S3Server
+from tests.support.sites import (
+    FAST_STORAGE,
+    add_articles,
+    article_html,
+    s3_documents,
+    start_crawl,
+    write_urls,
+)
 
 HOSTILE_URLS = [
     "http://127.0.0.1/a/../../../../etc/passwd",

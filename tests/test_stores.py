@@ -8,29 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
 
 from crawler.config import project_settings
 from crawler.errors import Conflict, SettingError, StorageError, StorageUnavailable
 from pipelines.storage import open_store
 from pipelines.storage.local import LocalStore
 from pipelines.storage.s3 import S3Store
-from tests.conftest import S3_CREDENTIALS, S3Server
+from tests.support.servers import S3Server, s3_settings
 
 KEY = "records/date=2026-11-25/domain=news.example.com/0123456789abcdef0123456789abcdef-0011223344556677.json"
-
-
-def s3_settings(s3_server: S3Server, **extra: str) -> Settings:
-    return project_settings(
-        {
-            "AWS_ENDPOINT_URL": s3_server.endpoint,
-            "AWS_ACCESS_KEY_ID": S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            "AWS_SECRET_ACCESS_KEY": S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            "AWS_REGION_NAME": "us-east-1",
-            "AWS_MAX_ATTEMPTS": 1,
-            **extra,
-        }
-    )
 
 
 def test_local_store_writes_whole_files_and_leaves_no_temporary(tmp_path: Path) -> None:

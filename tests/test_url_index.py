@@ -15,9 +15,9 @@ from crawler.errors import StorageError
 from crawler.urls import record_id
 from pipelines.storage.keys import url_index_key
 from pipelines.write.url_index import UrlIndex, UrlState
-from tests.conftest import S3_CREDENTIALS, S3Server
-from tests.faultproxy import FaultProxy
-from tests.sites import add_articles, start_crawl, write_urls
+from tests.support.faultproxy import FaultProxy
+from tests.support.servers import S3_CREDENTIALS, S3Server
+from tests.support.sites import add_articles, start_crawl, write_urls
 
 BASE = "https://news.example.com/2026/11/"
 

@@ -22,8 +22,7 @@ from crawler.page import PageResult, PageTask, process_page
 from crawler.stats import count_skip
 from crawler.warc import Exchange
 from crawler.workers import ExtractionPool
-from tests.conftest import run_crawl
-from tests.test_crawl import ARTICLES
+from tests.support.crawls import ARTICLES, run_crawl
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FETCHED_AT = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)

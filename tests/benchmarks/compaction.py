@@ -39,9 +39,9 @@ from pipelines.read.records import ArchiveReader  # noqa: E402
 from pipelines.storage import ArchiveStore, open_store  # noqa: E402
 from pipelines.storage.keys import record_key  # noqa: E402
 from pipelines.storage.local import LocalStore  # noqa: E402
-from tests.conftest import make_record  # noqa: E402
-from tests.counting import CountingStore  # noqa: E402
-from tests.faultproxy import FaultProxy  # noqa: E402
+from tests.support.counting import CountingStore  # noqa: E402
+from tests.support.faultproxy import FaultProxy  # noqa: E402
+from tests.support.records import make_record  # noqa: E402
 
 DAYS = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23"]
 DOMAINS = [f"site{n}.example.com" for n in range(5)]

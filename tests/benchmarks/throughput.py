@@ -48,7 +48,7 @@ import newssite  # noqa: E402
 
 from crawler.extraction import Article, ExtractOptions, extract  # noqa: E402
 from crawler.workers import available_cores  # noqa: E402
-from tests.faultproxy import FaultProxy  # noqa: E402
+from tests.support.faultproxy import FaultProxy  # noqa: E402
 
 FETCHED_AT = datetime(2026, 11, 29, 12, 0, tzinfo=timezone.utc)
 CRAWL_SETTINGS = {

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.demo.server import LocalSite
-from tests.conftest import PROJECT_DIR
+from tests.support.crawls import PROJECT_DIR
 
 _WORDS = [
     "harbour",

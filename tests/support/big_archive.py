@@ -12,8 +12,7 @@ from typing import Any
 
 from crawler.record import PageDate
 from pipelines.storage.local import LocalStore
-from tests.conftest import make_record
-from tests.test_archive_pipeline import pipeline
+from tests.support.records import make_record, pipeline
 
 DAYS = ["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24"]
 DOMAINS = ["news.example.com", "www.courier.example", "valley.example.org", "rundschau.example.de"]

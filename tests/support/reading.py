@@ -1,0 +1,44 @@
+"""Reading an archive with ``newsarchive`` as the reading tests do: in this process, with its output
+captured, on a directory or a bucket."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.commands import main
+from pipelines.storage import ArchiveStore
+from tests.support.big_archive import Version
+
+
+@dataclass
+class Archive:
+    kind: str
+    uri: str
+    env: dict[str, str]
+    store: ArchiveStore
+
+
+def run(archive: Archive, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(["--archive", archive.uri, *args], out=out)
+    return status, out.getvalue()
+
+
+def ls_ids(archive: Archive, *args: str) -> list[tuple[str, int]]:
+    status, output = run(archive, "ls", "--json", *args)
+    assert status == 0
+    return sorted((line["id"], line["version"]) for line in map(json.loads, output.splitlines()))
+
+
+def latest(versions: list[Version]) -> list[tuple[str, int]]:
+    best: dict[str, int] = {}
+    for v in versions:
+        best[v.id] = max(best.get(v.id, 0), v.version)
+    return sorted(best.items())
+
+
+def everything(stored: tuple[Path, list[Version]]) -> list[Version]:
+    return stored[1]

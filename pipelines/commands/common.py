@@ -8,6 +8,7 @@ import argparse
 import re
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import IO
 
@@ -111,16 +112,21 @@ def open_archive(uri: str | None) -> ArchiveStore:
     return store
 
 
-def open_reader(options: argparse.Namespace) -> ArchiveReader:
-    return ArchiveReader(open_archive(options.archive), workers=options.workers)
+ReaderCommand = Callable[[ArchiveReader, argparse.Namespace, IO[str]], None]
 
 
-def reported(reader: ArchiveReader) -> int:
-    """The exit status once the command is done: 9 if it met records it could not read (each said on
-    stderr), else 0."""
-    for problem in reader.bad:
-        print(f"error: {problem}", file=sys.stderr)
-    return exit_status.BAD_RECORD if reader.bad else exit_status.OK
+def reading(command: ReaderCommand) -> Callable[[argparse.Namespace, IO[str]], int]:
+    """The ``run`` of a command that reads the archive: the archive opened, the command run, and the
+    exit status 9 if it met records it could not read (each said on stderr), else 0."""
+
+    def run(options: argparse.Namespace, out: IO[str]) -> int:
+        reader = ArchiveReader(open_archive(options.archive), workers=options.workers)
+        command(reader, options, out)
+        for problem in reader.bad:
+            print(f"error: {problem}", file=sys.stderr)
+        return exit_status.BAD_RECORD if reader.bad else exit_status.OK
+
+    return run
 
 
 class Progress:

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from crawler.errors import UsageError
 from crawler.wording import plural
-from pipelines.commands.common import is_day, now, open_reader, reported
+from pipelines.commands.common import is_day, now, reading
 from pipelines.read.compaction import compact_day
 from pipelines.read.records import ArchiveReader
 
@@ -30,7 +30,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, filters: argparse
     parser.add_argument(
         "--prune", action="store_true", help="then delete the loose records the stored manifest covers"
     )
-    parser.set_defaults(run=run, check=check_days)
+    parser.set_defaults(run=reading(command_compact), check=check_days)
 
 
 def check_days(options: argparse.Namespace) -> None:
@@ -38,12 +38,6 @@ def check_days(options: argparse.Namespace) -> None:
         value = getattr(options, option)
         if value is not None and not is_day(value):
             raise UsageError(f"--{option} {value}: not a day (YYYY-MM-DD)")
-
-
-def run(options: argparse.Namespace, out: IO[str]) -> int:
-    reader = open_reader(options)
-    command_compact(reader, options, out)
-    return reported(reader)
 
 
 def command_compact(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from crawler.errors import BadRecord, NotFound
-from pipelines.commands.common import Progress, check_filters, open_reader, reported
+from pipelines.commands.common import Progress, check_filters, reading
 from pipelines.read.records import ArchiveReader, Selected, parallel_map
 from pipelines.storage.files import atomic_file, write_atomically
 
@@ -35,13 +35,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, filters: argparse
         required=True,
         help="DIR (mirrors the keys), FILE.jsonl, FILE.jsonl.gz, or - for stdout",
     )
-    parser.set_defaults(run=run, check=check_filters)
-
-
-def run(options: argparse.Namespace, out: IO[str]) -> int:
-    reader = open_reader(options)
-    command_download(reader, options, out)
-    return reported(reader)
+    parser.set_defaults(run=reading(command_download), check=check_filters)
 
 
 def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from crawler.errors import NotFound
-from pipelines.commands.common import open_reader, reported
+from pipelines.commands.common import reading
 from pipelines.read.raw import read_member, read_page
 from pipelines.read.records import ArchiveReader
 
@@ -27,13 +27,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, filters: argparse
     raw.add_argument(
         "--warc", metavar="FILE", help="write the page's WARC response record to FILE (.warc.gz)"
     )
-    parser.set_defaults(run=run)
-
-
-def run(options: argparse.Namespace, out: IO[str]) -> int:
-    reader = open_reader(options)
-    command_get(reader, options, out)
-    return reported(reader)
+    parser.set_defaults(run=reading(command_get))
 
 
 def command_get(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import IO, Any
 
-from pipelines.commands.common import check_filters, open_reader, reported
+from pipelines.commands.common import check_filters, reading
 from pipelines.read.records import PUBLISHED, ArchiveReader
 
 
@@ -15,13 +15,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, filters: argparse
         "ls", parents=[common, filters], help="one line per record: date, domain, title, id, version"
     )
     parser.add_argument("--json", action="store_true", help="JSON lines instead")
-    parser.set_defaults(run=run, check=check_filters)
-
-
-def run(options: argparse.Namespace, out: IO[str]) -> int:
-    reader = open_reader(options)
-    command_ls(reader, options, out)
-    return reported(reader)
+    parser.set_defaults(run=reading(command_ls), check=check_filters)
 
 
 def command_ls(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from typing import IO, Any
 
-from pipelines.commands.common import check_filters, open_reader, reported
+from pipelines.commands.common import check_filters, reading
 from pipelines.read.records import ArchiveReader
 from pipelines.read.runs import RunManifests
 
@@ -21,13 +21,7 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, filters: argparse
     )
     parser.add_argument("--runs", type=int, default=10, help="how many recent runs to show (default 10)")
     parser.add_argument("--json", action="store_true", help="one JSON document instead")
-    parser.set_defaults(run=run, check=check_filters)
-
-
-def run(options: argparse.Namespace, out: IO[str]) -> int:
-    reader = open_reader(options)
-    command_stats(reader, options, out)
-    return reported(reader)
+    parser.set_defaults(run=reading(command_stats), check=check_filters)
 
 
 def command_stats(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:

@@ -17,7 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from crawler import exit_status
+from crawler.demo.server import LocalSite
 from crawler.errors import StorageError
+from crawler.record import instant
 from pipelines.commands import main, parse_arguments
 from pipelines.commands.download import command_download
 from pipelines.read.compaction import compact_day
@@ -27,6 +29,7 @@ from pipelines.storage.keys import article_state_key
 from pipelines.storage.local import LocalStore
 from tests.support.big_archive import DAYS, Version
 from tests.support.counting import CountingStore
+from tests.support.crawls import ARTICLES, DEMO, PROJECT_DIR, run_crawl
 from tests.support.records import make_record, pipeline
 from tests.support.servers import S3_CREDENTIALS, S3Server, s3_settings
 
@@ -297,3 +300,36 @@ def test_query_columns_take_only_values_of_their_type(tmp_path: Path) -> None:
     [path] = (tmp_path / "archive" / "compacted" / "date=2026-11-20").glob("latest-*.parquet")
     [row] = pq.read_table(path).to_pylist()
     assert (row["authors"], row["version"], row["published_at"], row["record"]) == ([], None, None, text)
+
+
+def docs_sql(section: str) -> list[str]:
+    """The SQL blocks of a section of docs/parquet.md, as a reader copies them."""
+    text = (PROJECT_DIR / "docs" / "parquet.md").read_text("utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", body, re.S)
+
+
+def test_the_docs_duckdb_recipes_run_as_written_on_a_crawled_archive(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loose_query, compacted_query = docs_sql("DuckDB recipes")
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{site.url}/{path}\n" for path in ARTICLES), encoding="utf-8")
+    archive = tmp_path / "archive"
+    result = run_crawl("article", "-a", f"urls={urls}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings)
+    assert result.returncode == 0, result.stderr[-3000:]
+    day = next((archive / "records").iterdir()).name[len("date=") :]
+    published = {DEMO[path]["title"]: instant(DEMO[path]["published_at"]) for path in ARTICLES}
+    monkeypatch.chdir(tmp_path)  # the recipes name the archive as ./archive
+
+    rows = duckdb.sql(loose_query).fetchall()
+    assert sorted((str(d), h, t, p, v) for d, h, t, p, v in rows) == sorted(
+        (day, "127.0.0.1", title, moment, 1) for title, moment in published.items()
+    )
+
+    assert run(str(archive), "compact", "--before", "9999-12-31")[0] == 0
+    known = [moment for moment in published.values() if moment is not None]
+    rows = duckdb.sql(compacted_query).fetchall()
+    assert [(str(d), h, n, low, high) for d, h, n, low, high in rows] == [
+        (day, "127.0.0.1", len(ARTICLES), min(known), max(known))
+    ]

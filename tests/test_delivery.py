@@ -1,5 +1,8 @@
 """The delivery logic on its own (pipelines.delivery): lost replies, the outage switch, the spool's
-entries and lock, against real stores (a directory and moto's S3 over HTTP)."""
+entries and lock. Every test that writes to storage runs against both real stores, a directory and a
+bucket on moto's S3 server over HTTP (fixture ``any_store``); failures are injected by wrapping the
+store, whichever it is. The spool's own tests (its lock, temporaries and names) use no store: a spool
+is always a local directory."""
 
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ from crawler import stats as names
 from crawler.errors import StorageError
 from crawler.stats import Counts
 from pipelines.storage import ArchiveStore
-from pipelines.storage.local import LocalStore
 from pipelines.write.delivery import Archiver
 from pipelines.write.outage import Outage
 from pipelines.write.spool import Spool
@@ -68,22 +70,32 @@ def archiver(store: Any, tmp_path: Path, **options: Any) -> Archiver:
     return Archiver(store, Spool(tmp_path / "spool", store.uri), Counts(), backoff=0, **options)
 
 
-def records(root: Path) -> list[dict[str, Any]]:
-    return [json.loads(p.read_bytes()) for p in sorted((root / "records").rglob("*.json"))]
+def records(store: ArchiveStore) -> list[dict[str, Any]]:
+    """Every record in the store, in key order."""
+    found = []
+    for item in store.objects("records/"):
+        if item.key.endswith(".json"):
+            stored = store.read(item.key)
+            assert stored is not None, item.key
+            found.append(json.loads(stored[0]))
+    return found
 
 
 @pytest.mark.parametrize("lost", ["put", "put_if"])
-def test_a_write_whose_answer_is_lost_is_stored_and_counted_once(tmp_path: Path, lost: str) -> None:
+def test_a_write_whose_answer_is_lost_is_stored_and_counted_once(
+    any_store: ArchiveStore, tmp_path: Path, lost: str
+) -> None:
     """The record (put) or the claim (first put_if) reached storage; the retry finds it done."""
-    store = LosesReplies(LocalStore(tmp_path / "archive"), {lost})
+    store = LosesReplies(any_store, {lost})
     outcome, stored = archiver(store, tmp_path).archive(make_record())
     assert (outcome, stored.version) == (names.RECORDS_NEW, 1)
-    assert [r["version"] for r in records(tmp_path / "archive")] == [1]
+    assert [r["version"] for r in records(any_store)] == [1]
 
 
-def test_a_lost_commit_answer_counts_the_version_as_new_not_unchanged(tmp_path: Path) -> None:
-    local = LocalStore(tmp_path / "archive")
-    store = LosesReplies(local, set())
+def test_a_lost_commit_answer_counts_the_version_as_new_not_unchanged(
+    any_store: ArchiveStore, tmp_path: Path
+) -> None:
+    store = LosesReplies(any_store, set())
     delivery = archiver(store, tmp_path)
     original_put_if = store.put_if
     calls = []
@@ -98,13 +110,15 @@ def test_a_lost_commit_answer_counts_the_version_as_new_not_unchanged(tmp_path: 
     store.put_if = put_if  # type: ignore[method-assign]
     outcome, stored = delivery.archive(make_record())
     assert (outcome, stored.version) == (names.RECORDS_NEW, 1)
-    assert len(records(tmp_path / "archive")) == 1
+    assert len(records(any_store)) == 1
 
 
-def test_a_record_spooled_after_its_commit_is_delivered_as_new(tmp_path: Path) -> None:
+def test_a_record_spooled_after_its_commit_is_delivered_as_new(
+    any_store: ArchiveStore, tmp_path: Path
+) -> None:
     """Storage went down right after the commit: the spool keeps the stamped record, whose delivery
     finds its own version committed."""
-    store = LosesReplies(LocalStore(tmp_path / "archive"), set())
+    store = LosesReplies(any_store, set())
     delivery = archiver(store, tmp_path, attempts=2)
     original_put_if = store.put_if
 
@@ -125,15 +139,15 @@ def test_a_record_spooled_after_its_commit_is_delivered_as_new(tmp_path: Path) -
     store.put_if = original_put_if  # type: ignore[method-assign]
     done = delivery.deliver_spooled()
     assert (dict(done.outcomes), done.error) == ({names.RECORDS_NEW: 1}, None)
-    assert len(records(tmp_path / "archive")) == 1
+    assert len(records(any_store)) == 1
     assert delivery.stats.values[names.RECORDS_DELIVERED_LATE] == 1
 
 
 def test_while_storage_is_down_records_go_straight_to_the_spool_and_one_probe_finds_it_back(
-    tmp_path: Path,
+    any_store: ArchiveStore, tmp_path: Path
 ) -> None:
     now = [100.0]
-    store = LosesReplies(LocalStore(tmp_path / "archive"), set())
+    store = LosesReplies(any_store, set())
     delivery = archiver(store, tmp_path, attempts=3)
     delivery.outage = Outage(30.0, clock=lambda: now[0])
     calls = []
@@ -159,38 +173,45 @@ def test_while_storage_is_down_records_go_straight_to_the_spool_and_one_probe_fi
     assert outcome == names.RECORDS_NEW
     assert delivery.spool.count() == 0
     assert delivery.stats.values[names.RECORDS_DELIVERED_LATE] == 6
-    assert len(records(tmp_path / "archive")) == 7
+    assert len(records(any_store)) == 7
 
 
-def test_the_spool_keeps_what_is_not_a_record_and_delivers_the_rest(tmp_path: Path) -> None:
-    delivery = archiver(LocalStore(tmp_path / "archive"), tmp_path)
+def test_the_spool_keeps_what_is_not_a_record_and_delivers_the_rest(
+    any_store: ArchiveStore, tmp_path: Path
+) -> None:
+    delivery = archiver(any_store, tmp_path)
     delivery.spool.save("garbage", b"{not json")
     record = make_record()
     delivery.spool.save(f"{record.id}-{record.content_sha256[:16]}", record.to_json())
     delivery.spool.save_object("runs/date=2026-11-25/job.json", b'{"job_id": "job"}\n')
     done = delivery.deliver_spooled()
     assert (done.records, done.objects, done.unreadable) == (1, 1, 1)
-    assert (tmp_path / "archive" / "runs/date=2026-11-25/job.json").read_bytes() == b'{"job_id": "job"}\n'
+    delivered = any_store.read("runs/date=2026-11-25/job.json")
+    assert delivered is not None
+    assert delivered[0] == b'{"job_id": "job"}\n'
     assert [p.name for p in delivery.spool.directory.iterdir() if p.name.endswith(".unreadable")] == [
         "garbage.spool.unreadable"
     ]
 
 
-def test_spooled_versions_are_delivered_in_the_order_they_were_spooled(tmp_path: Path) -> None:
-    delivery = archiver(LocalStore(tmp_path / "archive"), tmp_path)
+def test_spooled_versions_are_delivered_in_the_order_they_were_spooled(
+    any_store: ArchiveStore, tmp_path: Path
+) -> None:
+    delivery = archiver(any_store, tmp_path)
     first = make_record()
     second = make_record(text="A second, corrected text.", content_sha256="f" * 64)
     for offset, record in ((0, first), (1, second)):
         path = delivery.spool.save(f"{record.id}-{record.content_sha256[:16]}", record.to_json())
         os.utime(path, ns=(10**18 + offset, 10**18 + offset))
     delivery.deliver_spooled()
-    assert sorted((r["version"], r["text"]) for r in records(tmp_path / "archive")) == [
+    assert sorted((r["version"], r["text"]) for r in records(any_store)) == [
         (1, first.text),
         (2, second.text),
     ]
 
 
 def test_one_delivery_at_a_time_and_stale_temporaries_are_removed(tmp_path: Path) -> None:
+    """The spool alone, in its local directory: no store is written."""
     spool = Spool(tmp_path, "s3://bucket/news")
     spool.save("x", b"{}")
     stale = spool.directory / ".tmp-dead-writer"
@@ -211,6 +232,7 @@ def test_one_delivery_at_a_time_and_stale_temporaries_are_removed(tmp_path: Path
 
 @pytest.mark.parametrize("name", ["../../escape", "/etc/passwd", "..", "a/b/../../c"])
 def test_spool_names_never_leave_the_spool_directory(tmp_path: Path, name: str) -> None:
+    """The spool alone, in its local directory: no store is written."""
     spool = Spool(tmp_path / "spool", "s3://bucket/news")
     path = spool.save(name, b"{}")
     assert path.parent == spool.directory

@@ -1,13 +1,19 @@
-"""The extraction pool: real worker processes that crash, hang and recover, and nothing left behind."""
+"""The extraction pool: real worker processes that crash, hang and recover, and nothing left behind;
+without workers (EXTRACT_WORKERS=0), a crawl and a re-extraction that extract in their own thread."""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
+import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
 from concurrent.futures import wait
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -16,13 +22,21 @@ import pytest
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler.config import project_settings
+from crawler.demo.__main__ import site_pages
 from crawler.demo.server import LocalSite
 from crawler.extraction import Article, ExtractOptions, Rejection, extract
 from crawler.page import PageResult, PageTask, process_page
-from crawler.stats import count_skip
+from crawler.stats import Counts, count_skip
 from crawler.warc import Exchange
-from crawler.workers import ExtractionPool
-from tests.support.crawls import ARTICLES, run_crawl
+from crawler.workers import ExtractionPool, extract_options
+from pipelines.commands.reextract import reextract, selected
+from pipelines.read.records import Query
+from pipelines.storage import open_store
+from pipelines.write.delivery import Archiver
+from pipelines.write.spool import Spool
+from tests.support.crawls import ARTICLES, read_local_records, run_crawl
+from tests.support.sites import add_gated_article, start_crawl, write_urls
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 FETCHED_AT = datetime(2024, 5, 2, 8, 0, tzinfo=timezone.utc)
@@ -157,43 +171,209 @@ def test_closing_the_pool_stops_its_workers() -> None:
     assert [pid for pid in pids if _is_alive(pid)] == []
 
 
-def test_without_workers_extraction_runs_in_the_crawler_thread() -> None:
+def test_a_pool_without_workers_refuses_to_submit_a_page() -> None:
+    """EXTRACT_WORKERS=0 builds a pool with no process behind it: ``submit`` is a bug there (the
+    callers extract in their own thread instead, as the next tests show)."""
     pool = ExtractionPool(0, timeout=5.0)
     body, url = _article_page()
-    with pytest.raises(AssertionError, match="the pool is closed"):
+    with pytest.raises(
+        AssertionError, match=r"^the pool is closed, or extraction runs in the crawler's thread$"
+    ):
         pool.submit(task(body, url))
     pool.close()
 
 
-def _processes_with(marker: str) -> list[psutil.Process]:
+@dataclass(frozen=True)
+class Seen:
+    """A process the scan found: its id, its parent's, and its command line."""
+
+    pid: int
+    ppid: int
+    command: str
+
+
+def _processes_with(marker: str) -> list[Seen]:
+    """Every process whose environment carries the test's marker (a crawl's and everything it started)."""
     found = []
     for process in psutil.process_iter():
         try:
             if process.environ().get("NEWSARCHIVE_TEST_MARKER") == marker:
-                found.append(process)
+                found.append(Seen(process.pid, process.ppid(), " ".join(process.cmdline())))
         except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
             continue
     return found
 
 
+def _roles(found: list[Seen], crawl: int) -> list[str]:
+    """What each process found is to the crawl ``crawl`` (a pid): the crawl itself, the helpers
+    multiprocessing starts for a forkserver pool, and the extraction workers forked from its server."""
+    servers = {p.pid for p in found if p.ppid == crawl and "multiprocessing.forkserver" in p.command}
+    roles = []
+    for process in found:
+        if process.pid == crawl:
+            roles.append("crawl")
+        elif process.pid in servers:
+            roles.append("fork server")
+        elif process.ppid in servers:
+            roles.append("extraction worker")
+        elif process.ppid == crawl and "multiprocessing.resource_tracker" in process.command:
+            roles.append("resource tracker")
+        else:
+            roles.append(f"other: {process.command}")
+    return sorted(roles)
+
+
+def _records_by_url(archive: Path) -> dict[str, str]:
+    return {record["url"]: key for key, record in read_local_records(archive).items()}
+
+
+@contextmanager
+def _held_open_crawl(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str], urls: list[str], workers: int
+) -> Iterator[tuple[subprocess.Popen[str], str, threading.Event, str]]:
+    """A crawl of ``urls`` and of one more article whose answer waits for the test: the crawl (and its
+    pool) stays up while the test looks at its processes, until the test opens the gate. Yields the
+    crawl, the held article's URL, the gate and the marker in the environment of the crawl's processes."""
+    marker = uuid.uuid4().hex
+    gate = threading.Event()
+    held = add_gated_article(site, f"/workers-{workers}/{marker}.html", gate)
+    crawl = start_crawl(
+        [
+            "article",
+            "-a",
+            f"urls={write_urls(tmp_path / 'urls.txt', [*urls, held])}",
+            "-s",
+            f"ARCHIVE_URI={tmp_path / 'archive'}",
+            "-s",
+            f"EXTRACT_WORKERS={workers}",
+            *crawl_settings,
+        ],
+        env={"NEWSARCHIVE_TEST_MARKER": marker},
+        log=tmp_path / "crawl.log",
+    )
+    try:
+        yield crawl, held, gate, marker
+    finally:  # a test that failed before the crawl ended ends it here
+        gate.set()
+        if crawl.returncode is None:
+            crawl.kill()
+            crawl.communicate(timeout=60)
+
+
+def _wait_for_records(archive: Path, count: int, crawl: subprocess.Popen[str], log: Path) -> None:
+    """Until ``count`` records are stored (each page extracted on the way), the crawl still running."""
+    deadline = time.monotonic() + 120
+    while len(read_local_records(archive)) < count:
+        assert crawl.poll() is None, f"the crawl ended early:\n{log.read_text()[-3000:]}"
+        assert time.monotonic() < deadline, f"{count} records not stored in 120 s"
+        time.sleep(0.05)
+
+
+def test_a_crawl_with_extract_workers_0_archives_every_article_and_starts_no_process(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    archive = tmp_path / "archive"
+    pages = [site.url + path for path in site_pages()]
+    with _held_open_crawl(site, tmp_path, crawl_settings, pages, workers=0) as (crawl, held, gate, marker):
+        # Every sample article extracted and stored, the crawl still up (it waits for the held page):
+        # the crawl is the only process with the marker, with no fork server, helper or worker.
+        _wait_for_records(archive, len(ARTICLES), crawl, tmp_path / "crawl.log")
+        assert _roles(_processes_with(marker), crawl.pid) == ["crawl"]
+        gate.set()
+        out, _ = crawl.communicate(timeout=120)
+        assert crawl.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    articles = sorted([*(f"{site.url}/{path}" for path in ARTICLES), held])
+    assert sorted(_records_by_url(archive)) == articles
+    assert out.splitlines() == [
+        f"pages fetched:   {len(pages) + 2}",  # and the held article, and robots.txt
+        f"records written: {len(articles)} to {archive.as_uri()} (new {len(articles)}, changed 0)",
+        "unchanged:       0 checked, 0 not due for a check",
+        "pages skipped:   8 (not_article 2, too_short 6)",
+        "finish reason:   finished",
+    ]
+    assert _processes_with(marker) == []
+
+
+def test_reextract_with_a_pool_without_workers_extracts_every_page_in_the_calling_thread(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    """``newsarchive reextract --processes 0`` means one process per core: the in-thread pool is only
+    reached through ``reextract`` itself, called here as the command calls it, on a real crawl's archive."""
+    archive = tmp_path / "archive"
+    pages = [site.url + path for path in site_pages()]
+    crawled = run_crawl(
+        "article", "-a", f"url={','.join(pages)}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings
+    )
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    records = read_local_records(archive)
+    assert sorted(r["url"] for r in records.values()) == [f"{site.url}/{path}" for path in ARTICLES]
+
+    settings = project_settings()
+    store = open_store(str(archive), settings)
+    callers: list[tuple[int, int]] = []
+
+    def process_here(task: PageTask) -> PageResult:
+        callers.append((os.getpid(), threading.get_ident()))
+        return process_page(task)
+
+    def run_reextract() -> tuple[dict[str, int], dict[str, int]]:
+        callers.clear()
+        pool = ExtractionPool(0, timeout=30.0, function=process_here)
+        archiver = Archiver(store, Spool(tmp_path / "spool", store.uri), Counts())
+        try:
+            done = reextract(
+                store,
+                archiver,
+                selected(store, Query()),
+                Query(),
+                pool=pool,
+                options=extract_options(settings),
+                readers=2,
+            )
+        finally:
+            pool.close()
+        return dict(done.outcomes), dict(done.skipped)
+
+    skipped = {"not_article": 2, "too_short": 6}
+    here = (os.getpid(), threading.get_ident())
+    # On the crawl's archive: every page extracted in this thread, each article found unchanged.
+    assert run_reextract() == ({"unchanged": len(ARTICLES)}, skipped)
+    assert callers == [here] * len(pages)
+    assert read_local_records(archive) == records
+    # Records and state gone: the same extraction gives every record back, as new.
+    shutil.rmtree(archive / "records")
+    shutil.rmtree(archive / "state")
+    assert run_reextract() == ({"new": len(ARTICLES)}, skipped)
+    assert callers == [here] * len(pages)
+    again = read_local_records(archive)
+    assert sorted(again) == sorted(records)
+    for key, record in records.items():
+        assert {f: again[key][f] for f in ("url", "title", "text", "content_sha256", "version")} == {
+            f: record[f] for f in ("url", "title", "text", "content_sha256", "version")
+        }, key
+
+
 def test_a_crawl_with_two_workers_archives_every_article_and_leaves_no_process(
     site: LocalSite, tmp_path: Path, crawl_settings: list[str]
 ) -> None:
-    marker = uuid.uuid4().hex
-    urls = ",".join(f"{site.url}/{path}" for path in ARTICLES)
-    result = run_crawl(
-        "article",
-        "-a",
-        f"url={urls}",
-        "-s",
-        f"ARCHIVE_URI={tmp_path / 'archive'}",
-        "-s",
-        "EXTRACT_WORKERS=2",
-        *crawl_settings,
-        env={"NEWSARCHIVE_TEST_MARKER": marker},
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert f"records written: {len(ARTICLES)} to" in result.stdout
+    archive = tmp_path / "archive"
+    urls = [f"{site.url}/{path}" for path in ARTICLES]
+    with _held_open_crawl(site, tmp_path, crawl_settings, urls, workers=2) as (crawl, held, gate, marker):
+        # The scan sees the pool while the crawl is up: the crawl, the fork server and resource tracker
+        # multiprocessing starts for it, and the two workers forked from the server.
+        _wait_for_records(archive, len(ARTICLES), crawl, tmp_path / "crawl.log")
+        assert _roles(_processes_with(marker), crawl.pid) == [
+            "crawl",
+            "extraction worker",
+            "extraction worker",
+            "fork server",
+            "resource tracker",
+        ]
+        gate.set()
+        out, _ = crawl.communicate(timeout=120)
+        assert crawl.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert sorted(_records_by_url(archive)) == sorted([*urls, held])
+    assert f"records written: {len(ARTICLES) + 1} to {archive.as_uri()} (new {len(ARTICLES) + 1}," in out
     # The crawl's fork server and workers exit with it (they may take a moment to notice).
     deadline = time.monotonic() + 15
     while _processes_with(marker) and time.monotonic() < deadline:

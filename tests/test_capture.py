@@ -30,7 +30,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite
-from tests.support.crawls import ARTICLES, PROJECT_DIR, ArchiveTarget, read_local_records, run_crawl
+from tests.support.crawls import (
+    ARTICLES,
+    PROJECT_DIR,
+    SITE_SKIP_REASONS,
+    ArchiveTarget,
+    read_local_records,
+    run_crawl,
+)
 from tests.support.sites import add_articles, article_html, start_crawl, write_urls
 from tests.support.warcs import (
     archive_objects,
@@ -42,7 +49,7 @@ from tests.support.warcs import (
 )
 
 PAGES = len(site_pages())  # every HTML page of the sample site
-SKIPPED = Counter({"not_article": 2, "too_short": 6})  # the sample site's other pages (test_crawl)
+SKIPPED = SITE_SKIP_REASONS  # the sample site's other pages, each skipped for the reason expected.json gives
 SUMMARY = re.compile(
     r"^reextracted (?P<pages>\d+) pages with (?P<version>\S+):"
     r" wrote new (?P<new>\d+), changed (?P<changed>\d+);"

@@ -17,7 +17,15 @@ from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite, etag_of
 from crawler.record import content_sha256
 from crawler.urls import record_id
-from tests.support.crawls import ARTICLES, DEMO, PROJECT_DIR, read_local_records, run_crawl
+from tests.support.crawls import (
+    ARTICLES,
+    DEMO,
+    PROJECT_DIR,
+    SITE_SKIP_REASONS,
+    read_local_records,
+    run_crawl,
+    skipped_line,
+)
 from tests.support.servers import S3_CREDENTIALS, S3Server
 
 KEY = re.compile(
@@ -72,7 +80,7 @@ def test_crawl_of_the_sample_site_archives_every_article_once(
         f"pages fetched:   {len(site_pages()) + 1}",  # and robots.txt
         f"records written: 13 to {archive.as_uri()} (new 13, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
-        "pages skipped:   8 (not_article 2, too_short 6)",
+        skipped_line(SITE_SKIP_REASONS),
         "finish reason:   finished",
     ]
     records = read_local_records(archive)
@@ -271,7 +279,7 @@ def test_make_demo_command_crawls_the_sample_site(tmp_path: Path) -> None:
         f"pages fetched:   {len(site_pages()) + 1}",
         f"records written: 13 to {archive.as_uri()} (new 13, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
-        "pages skipped:   8 (not_article 2, too_short 6)",
+        skipped_line(SITE_SKIP_REASONS),
         "finish reason:   finished",
     ]
     assert len(read_local_records(archive)) == 13

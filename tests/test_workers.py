@@ -35,7 +35,7 @@ from pipelines.read.records import Query
 from pipelines.storage import open_store
 from pipelines.write.delivery import Archiver
 from pipelines.write.spool import Spool
-from tests.support.crawls import ARTICLES, read_local_records, run_crawl
+from tests.support.crawls import ARTICLES, SITE_SKIP_REASONS, read_local_records, run_crawl, skipped_line
 from tests.support.sites import add_gated_article, start_crawl, write_urls
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -288,7 +288,7 @@ def test_a_crawl_with_extract_workers_0_archives_every_article_and_starts_no_pro
         f"pages fetched:   {len(pages) + 2}",  # and the held article, and robots.txt
         f"records written: {len(articles)} to {archive.as_uri()} (new {len(articles)}, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
-        "pages skipped:   8 (not_article 2, too_short 6)",
+        skipped_line(SITE_SKIP_REASONS),
         "finish reason:   finished",
     ]
     assert _processes_with(marker) == []
@@ -334,7 +334,7 @@ def test_reextract_with_a_pool_without_workers_extracts_every_page_in_the_callin
             pool.close()
         return dict(done.outcomes), dict(done.skipped)
 
-    skipped = {"not_article": 2, "too_short": 6}
+    skipped = dict(SITE_SKIP_REASONS)
     here = (os.getpid(), threading.get_ident())
     # On the crawl's archive: every page extracted in this thread, each article found unchanged.
     assert run_reextract() == ({"unchanged": len(ARTICLES)}, skipped)

@@ -6,6 +6,8 @@ of WARC files. Fixtures that use them live in tests/conftest.py; no test module 
     crawls.py        ``python -m scrapy crawl`` in a subprocess; archives to crawl into and read back
     records.py       records and the archive pipeline, for tests that archive without a crawl
     sites.py         local sites of generated articles;  health_sites.py  three sites on three hosts
+    extraction.py    pages with known answers for the extraction tests;  reading.py  newsarchive in-process
+    frontier.py      a shared frontier to crawl: a 500-article site, seed and worker processes
     big_archive.py   an archive of many days, domains and versions, for the reading tests
     counting.py      a store that counts its requests;  faultproxy.py  storage that fails on cue
     redis_server.py  a real redis-server;  warcs.py  checks of WARC segments and their indexes

@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -22,9 +24,12 @@ from pipelines.storage.keys import lock_key
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
-# The sample site's pages as its expected.json describes them, by path; the article pages among them.
-DEMO = {p["path"]: p for p in json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]}
+# The sample site's pages as its expected.json lists them, in its order, and by path; the article pages
+# among them; how many of the others are skipped for each reason.
+SITE_PAGES: list[dict[str, Any]] = json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]
+DEMO = {p["path"]: p for p in SITE_PAGES}
 ARTICLES = sorted(path for path, page in DEMO.items() if page["is_article"])
+SITE_SKIP_REASONS: Counter[str] = Counter(p["skip_reason"] for p in SITE_PAGES if not p["is_article"])
 # A run manifest's counts when the run found nothing.
 ZERO_COUNTS = {
     "pages_fetched": 0,
@@ -117,3 +122,9 @@ def plant_lock(store: ArchiveStore, job: str, expires_in: timedelta) -> LockHold
     holder = LockHolder(job, "scheduler-2", 4242, started, utc_iso(now + expires_in))
     store.put_if(lock_key(job), encode_json(holder), None)
     return holder
+
+
+def skipped_line(reasons: Mapping[str, int]) -> str:
+    """The ``pages skipped:`` line of a crawl's summary for pages skipped for these reasons."""
+    listed = ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items()) if count)
+    return f"pages skipped:   {sum(reasons.values())} ({listed or 'none'})"

@@ -124,7 +124,11 @@ def _load(store: ArchiveStore, day: str, manifest: dict[str, Any]) -> Compacted:
         found = store.read(key)
         if found is None:
             raise StorageError(f"{key}: named by the manifest of {day} but not stored", retryable=True)
-        table = pq.read_table(io.BytesIO(found[0]), columns=["key", "record"])
+        # One file, read whole on the calling thread: pq.read_table's dataset scanner leaves work on
+        # Arrow's thread pools that can abort the process at exit ("terminate called without an active
+        # exception", apache/arrow issues 33975 and 34314); seen here in 1 of 20 `newsarchive get`.
+        parquet = pq.ParquetFile(io.BytesIO(found[0]), pre_buffer=False)
+        table = parquet.read(columns=["key", "record"], use_threads=False)
         keys, texts = table.column("key").to_pylist(), table.column("record").to_pylist()
         compacted.records.update(zip(keys, texts, strict=True))
     return compacted

@@ -13,6 +13,7 @@ below: pipelines.write and pipelines.storage.
 from __future__ import annotations
 
 import logging
+import pprint
 from datetime import timedelta
 from importlib.metadata import version
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings, overridden_settings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
@@ -58,9 +60,41 @@ class CrawlArchive:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
         settings = crawler.settings
+        hide_secret_settings(settings)
         store = open_store(settings.get("ARCHIVE_URI"), settings)
         store.check()
         return cls(store, Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri))
+
+
+# Settings whose values are secrets: given with -s, they are never shown.
+SECRET_SETTINGS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+
+
+class _SecretSettingsHidden(logging.Filter):
+    """Scrapy logs the settings a crawl overrides ("Overridden settings", scrapy.crawler) once its
+    extensions are built: this crawl's line is logged with the secrets' values as ``***``. Once done,
+    the filter removes itself."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__()
+        self.settings = settings
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not (isinstance(record.args, dict) and str(record.msg).startswith("Overridden settings")):
+            return True
+        overridden = dict(overridden_settings(self.settings))
+        if record.args.get("settings") == pprint.pformat(overridden):  # this crawl's, not another's
+            shown = {name: "***" if name in SECRET_SETTINGS else value for name, value in overridden.items()}
+            record.args = {**record.args, "settings": pprint.pformat(shown)}
+            logging.getLogger(record.name).removeFilter(self)
+        return True
+
+
+def hide_secret_settings(settings: BaseSettings) -> None:
+    """Keep the secrets given with -s (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) out of Scrapy's log of
+    the overridden settings."""
+    if any(settings.get(name) for name in SECRET_SETTINGS):
+        logging.getLogger("scrapy.crawler").addFilter(_SecretSettingsHidden(settings))
 
 
 def crawl_archive(crawler: Crawler) -> CrawlArchive:

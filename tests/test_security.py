@@ -172,6 +172,34 @@ def test_credentials_never_appear_in_output_logs_records_manifests_or_errors(
     assert "X-Amz-Signature" not in everything and "Signature=" not in everything
 
 
+def test_credentials_given_as_settings_are_shown_as_stars_in_scrapys_log(
+    site: LocalSite, s3_server: S3Server, bucket: str, tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    """docs/settings.md allows `-s AWS_SECRET_ACCESS_KEY=...`; Scrapy logs every overridden setting."""
+    urls = add_articles(site, "secret-settings", 2)
+    result = run_crawl(
+        "article",
+        "-a",
+        f"urls={write_urls(tmp_path / 'urls.txt', urls)}",
+        *("-s", f"ARCHIVE_URI=s3://{bucket}/news", "-s", f"AWS_ENDPOINT_URL={s3_server.endpoint}"),
+        *(
+            "-s",
+            f"AWS_ACCESS_KEY_ID={S3_CREDENTIALS['AWS_ACCESS_KEY_ID']}",
+            "-s",
+            "AWS_REGION_NAME=us-east-1",
+        ),
+        *("-s", f"AWS_SECRET_ACCESS_KEY={SECRET}", "-s", f"AWS_SESSION_TOKEN={TOKEN}"),
+        *crawl_settings,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(s3_documents(s3_server.objects(bucket), "news/records/")) == 2
+    assert "'AWS_SECRET_ACCESS_KEY': '***'" in result.stderr
+    assert "'AWS_SESSION_TOKEN': '***'" in result.stderr
+    assert f"'AWS_ENDPOINT_URL': '{s3_server.endpoint}'" in result.stderr  # the others as they are
+    for secret in (SECRET, TOKEN, SECRET.split("/")[-1], TOKEN[-16:]):
+        assert secret not in result.stdout + result.stderr
+
+
 @pytest.mark.parametrize(
     ("address", "public"),
     [

@@ -22,7 +22,7 @@ from pipelines.storage.keys import article_state_key
 from pipelines.storage.local import LocalStore
 from tests.support.big_archive import Version, build_local_archive
 from tests.support.crawls import ArchiveTarget
-from tests.support.frontier import ARTICLES, Crawl, NewsSite, article_page, article_path
+from tests.support.frontier import ARTICLES, Crawl, NewsSite, news_site_of
 from tests.support.reading import Archive
 from tests.support.redis_server import redis_server
 from tests.support.servers import S3_CREDENTIALS, S3Server, s3_settings
@@ -133,20 +133,9 @@ def stored_versions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, lis
 
 @pytest.fixture
 def news_site(tmp_path: Path) -> Iterator[NewsSite]:
-    """500 articles and a sitemap listing them, on 127.0.0.1; robots.txt is not found (all allowed)."""
-    root = tmp_path / "site"
-    root.mkdir()
-    with LocalSite(root=root) as site:
-        paths = [article_path(n) for n in range(ARTICLES)]
-        for number, path in enumerate(paths):
-            site.add_route(path, body=article_page(number), content_type="text/html; charset=utf-8")
-        entries = "".join(f"<url><loc>{site.url}{path}</loc></url>" for path in paths)
-        sitemap = (
-            '<?xml version="1.0" encoding="UTF-8"?>'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
-        ).encode()
-        url = site.add_route("/sitemap.xml", body=sitemap, content_type="application/xml")
-        yield NewsSite(site, url, paths)
+    """500 articles and a sitemap listing them, for the shared frontier's crawls."""
+    with news_site_of(tmp_path / "site", ARTICLES) as site:
+        yield site
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 import zlib
 from collections import Counter
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -32,12 +26,13 @@ from crawler.demo.__main__ import site_pages
 from crawler.demo.server import SITE_DIR, LocalSite
 from tests.support.crawls import (
     ARTICLES,
-    PROJECT_DIR,
     SITE_SKIP_REASONS,
     ArchiveTarget,
+    newsarchive,
     read_local_records,
     run_crawl,
 )
+from tests.support.replay import pywb_replaying, served
 from tests.support.sites import add_articles, article_html, start_crawl, write_urls
 from tests.support.warcs import (
     archive_objects,
@@ -69,11 +64,6 @@ def crawl(
     result = run_crawl("article", "-a", f"urls={urls_file(tmp_path, urls)}", *settings, *extra, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
-
-
-def served(url: str) -> bytes:
-    with urllib.request.urlopen(url) as answer:
-        return bytes(answer.read())
 
 
 def test_every_fetched_page_is_captured_and_every_record_points_to_its_response(
@@ -205,18 +195,6 @@ def test_with_capture_off_no_segment_is_written(
     assert [m["warc"] for m in manifests(objects)] == [None]
 
 
-def newsarchive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.commands", *args],
-        cwd=PROJECT_DIR,
-        env={**base, **(env or {})},
-        capture_output=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def _delete(target: ArchiveTarget, s3_client: Any, prefixes: tuple[str, ...]) -> None:
     if target.kind == "local":
         for prefix in prefixes:
@@ -306,54 +284,17 @@ def test_get_raw_prints_the_captured_page_and_warc_writes_its_record(
     assert body == raw.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def pywb(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
-    """pywb's own virtualenv (made by `make test`: pywb cannot share ours), and a directory for it."""
-    venv = Path(os.environ.get("PYWB_VENV") or PROJECT_DIR / ".venv-pywb")
-    assert (venv / "bin" / "wayback").exists(), f"no pywb in {venv}: run the tests with `make test`"
-    home = tmp_path / "pywb"
-    home.mkdir()
-    yield venv / "bin", home
-
-
 def test_pywb_replays_a_captured_page_as_it_was_served(
-    site: LocalSite, tmp_path: Path, crawl_settings: list[str], pywb: tuple[Path, Path]
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str]
 ) -> None:
     archive = tmp_path / "archive"
     urls = [site.url + path for path in site_pages()]
     crawl(urls, tmp_path, [*crawl_settings, "-s", f"ARCHIVE_URI={archive}"])
     [segment] = sorted((archive / "warc").rglob("*.warc.gz"))
-    binaries, home = pywb
-    for command in (["wb-manager", "init", "news"], ["wb-manager", "add", "news", str(segment)]):
-        subprocess.run([str(binaries / command[0]), *command[1:]], cwd=home, check=True, capture_output=True)
-    port = _free_port()
-    wayback = subprocess.Popen(
-        [str(binaries / "wayback"), "-p", str(port), "-b", "127.0.0.1"],
-        cwd=home,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # until it listens
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert wayback.poll() is None and time.monotonic() < deadline, "pywb did not start"
-                time.sleep(0.1)
+    with pywb_replaying(tmp_path / "pywb", [segment]) as base:
         for path in ARTICLES[:3]:
-            replayed = served(f"http://127.0.0.1:{port}/news/id_/{site.url}/{path}")
+            replayed = served(f"{base}/news/id_/{site.url}/{path}")
             assert replayed == (SITE_DIR / path).read_bytes(), path
-    finally:
-        wayback.terminate()
-        wayback.wait(30)
 
 
 def test_sigterm_seals_the_open_segment_and_delivers_it(

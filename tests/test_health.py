@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 from crawler import exit_status
 from crawler.demo.server import LocalSite
 from crawler.health.figures import Thresholds, bucket_floor, bucket_of, judge
-from tests.support.crawls import PROJECT_DIR, read_local_records, run_crawl
+from tests.support.crawls import newsarchive, read_local_records, run_crawl
 from tests.support.health_sites import CHANGED, HOSTS, PAGES, health_sites, publish
 
 HEALTH = [
@@ -137,7 +136,7 @@ def test_a_site_that_changes_its_template_is_flagged_alone_with_its_figures(
     report = newsarchive("health", "--domain", CHANGED, "--archive", str(tmp_path / "archive"))
     assert report.returncode == 0, report.stderr
     runs = [manifest_of(tmp_path, run) for run in (3, 2, 1)]
-    lines = report.stdout.splitlines()
+    lines = report.stdout.decode().splitlines()
     assert lines[:5] == [
         CHANGED,
         "started_at\tjob\tpages\tarticles\trejected\thttp_errors\tbody_median\tbody_p10\ttitle\t"
@@ -170,17 +169,6 @@ def test_a_site_that_changes_its_template_is_flagged_alone_with_its_figures(
     assert f'newsarchive_domain_authors{{domain="{CHANGED}",job="papers"}} 0.0' in text.splitlines()
     assert "# TYPE newsarchive_domain_body_median gauge" in text.splitlines()
     assert plot.read_text().startswith("<svg") and plot.read_text().count("<polyline") == len(HOSTS)
-
-
-def newsarchive(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.commands", *args],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def figures(**values: Any) -> dict[str, Any]:

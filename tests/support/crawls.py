@@ -1,6 +1,6 @@
-"""Crawls as a user runs them (``python -m scrapy crawl`` in a subprocess, from the project
-directory), the archives they write to, the job locks scheduled runs hold there, and what the sample
-site says its pages are."""
+"""Crawls and ``newsarchive`` as a user runs them (in a subprocess, from the project directory), the
+archives they write to, the job locks scheduled runs hold there, and what the sample site says its
+pages are."""
 
 from __future__ import annotations
 
@@ -66,6 +66,20 @@ def run_crawl(
         capture_output=True,
         text=True,
         timeout=timeout,
+        check=False,
+    )
+
+
+def newsarchive(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``newsarchive ARGS`` as a user runs it (``python -m pipelines.commands``, from the project
+    directory), without the crawl's own environment variables, with ``env`` added."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARCHIVE_", "SCRAPY_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.commands", *args],
+        cwd=PROJECT_DIR,
+        env={**base, **(env or {})},
+        capture_output=True,
+        timeout=300,
         check=False,
     )
 

@@ -109,6 +109,24 @@ def article_path(number: int) -> str:
     return f"/local/2026/story-{number:03d}.html"
 
 
+@contextmanager
+def news_site_of(root: Path, count: int) -> Iterator[NewsSite]:
+    """``count`` invented articles and a sitemap listing them, on 127.0.0.1; robots.txt is not found
+    (all allowed)."""
+    root.mkdir()
+    with LocalSite(root=root) as site:
+        paths = [article_path(n) for n in range(count)]
+        for number, path in enumerate(paths):
+            site.add_route(path, body=article_page(number), content_type="text/html; charset=utf-8")
+        entries = "".join(f"<url><loc>{site.url}{path}</loc></url>" for path in paths)
+        sitemap = (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+        ).encode()
+        url = site.add_route("/sitemap.xml", body=sitemap, content_type="application/xml")
+        yield NewsSite(site, url, paths)
+
+
 @dataclass
 class NewsSite:
     site: LocalSite

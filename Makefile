@@ -57,10 +57,12 @@ bench: $(STAMP)
 
 # Extraction quality against a folder of pages with expected text, e.g.
 #   make bench-quality DATA=../shared/datasets/article-extraction-benchmark
+# and, with READABILITY=path/to/readability/test-pages, also against mozilla/readability's test pages.
 bench-quality: $(STAMP)
 	@test -n "$(DATA)" || { echo "usage: make bench-quality DATA=path/to/article-extraction-benchmark"; exit 2; }
 	$(BIN)/python tests/benchmarks/quality.py $(DATA) $(ARGS)
 	$(BIN)/python tests/benchmarks/metadata.py
+	$(if $(READABILITY),$(BIN)/python tests/benchmarks/readability.py $(READABILITY))
 
 clean:
 	rm -rf $(VENV) $(PYWB_VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

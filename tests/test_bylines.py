@@ -39,3 +39,26 @@ def test_bylines_become_person_names_with_agencies_apart(
 
 def test_names_from_several_sources_are_not_repeated() -> None:
     assert parse_bylines(["By Jane Roe", "Jane Roe and John Doe"]).authors == ["Jane Roe", "John Doe"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "agencies"),
+    [
+        ("Jane Roe, John Doe und Max Muster", ["Jane Roe", "John Doe", "Max Muster"], []),
+        ("Autor: Jan Kowalski", ["Jan Kowalski"], []),
+        ("Texto: Rui Costa e Marta Lima", ["Rui Costa", "Marta Lima"], []),
+        ("Di Marco Rossi (ANSA)", ["Marco Rossi"], ["ANSA"]),
+        ("山田太郎記者", ["山田太郎"], []),
+        ("（山田太郎）", ["山田太郎"], []),
+        ("（共同）", [], ["共同"]),
+        ("홍길동 기자 hong@example.kr", ["홍길동"], []),
+        ("(서울=연합뉴스) 홍길동 특파원 =", ["홍길동"], ["연합뉴스"]),
+        ("记者 李明、王芳", ["李明", "王芳"], []),
+        ("By Jane Roe (Yonhap)", ["Jane Roe"], ["Yonhap"]),
+    ],
+)
+def test_bylines_of_every_language_and_agencies_in_brackets(
+    byline: str, authors: list[str], agencies: list[str]
+) -> None:
+    result = parse_bylines([byline])
+    assert (result.authors, result.agencies) == (authors, agencies)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from crawler.extraction import dates
 from crawler.extraction.dates import (
     choose,
     complete_with,
@@ -117,3 +118,31 @@ def test_update_times_in_a_dateline_are_split_off_and_take_the_day_of_publicatio
     assert published and updated
     assert to_page_date(published, zone).utc == "2022-11-08T14:05:00Z"
     assert to_page_date(updated, zone).utc == "2022-11-08T16:30:00Z"
+
+
+@pytest.mark.parametrize(
+    ("raw", "local", "precision"),
+    [
+        ("3 hours ago", "2026-11-25T09:00:00+00:00", "minute"),
+        ("vor 3 Stunden", "2026-11-25T09:00:00+00:00", "minute"),
+        ("hace 2 horas", "2026-11-25T10:00:00+00:00", "minute"),
+        ("2 ore fa", "2026-11-25T10:00:00+00:00", "minute"),
+        ("5 minuten geleden", "2026-11-25T11:55:00+00:00", "minute"),
+        ("3 godziny temu", "2026-11-25T09:00:00+00:00", "minute"),
+        ("för 3 timmar sedan", "2026-11-25T09:00:00+00:00", "minute"),
+        ("10分前", "2026-11-25T11:50:00+00:00", "minute"),
+        ("3小时前", "2026-11-25T09:00:00+00:00", "minute"),
+        ("2 days ago", "2026-11-23T00:00:00", "day"),
+        ("gestern, 14:30 Uhr", "2026-11-24T14:30:00", "minute"),
+        ("昨日", "2026-11-24T00:00:00", "day"),
+    ],
+)
+def test_relative_dates_are_resolved_against_the_fetch_time(raw: str, local: str, precision: str) -> None:
+    fetched = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+    parsed = dates.parse_relative(raw, "relative", fetched)
+    assert parsed is not None and (parsed.moment.isoformat(), parsed.precision) == (local, precision)
+
+
+@pytest.mark.parametrize("raw", ["2 Stunden", "a day in the life", "Vor Ort", "5 March 2026"])
+def test_text_that_is_no_relative_date_is_not_read_as_one(raw: str) -> None:
+    assert dates.parse_relative(raw, "relative", datetime(2026, 11, 25, tzinfo=timezone.utc)) is None

@@ -9,7 +9,7 @@ prose at all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import trafilatura
@@ -19,7 +19,6 @@ from crawler.extraction import dates
 from crawler.extraction.fields import description, restates
 from crawler.extraction.metadata import (
     BYLINE_WORDS,
-    PARAGRAPH_CHARS,
     PageMetadata,
     class_words,
     is_chrome,
@@ -28,7 +27,7 @@ from crawler.extraction.metadata import (
     text_of,
 )
 from crawler.extraction.prune import prune
-from crawler.urls import looks_like_listing
+from crawler.extraction.sections import densest_prose, join_missed_sections
 
 _LEAD_WORDS = {
     "standfirst", "lead", "lede", "intro", "summary", "dek", "deck", "subtitle", "subheadline",
@@ -62,6 +61,7 @@ _STAMP_LINE = re.compile(
     r"mis à jour|publié|actualizado|publicado|atualizado|aggiornato|pubblicato|bijgewerkt)\b[^.!?]{0,60}\d",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")  # a date without one is a month's or a day's name, a line of prose
 _BARE_URL = re.compile(r"^(https?://|www\.)\S+$")
 _CREDIT_LINE = re.compile(
     r"^(photo|image|picture|foto|bild|video|credit|source|quelle|crédit)s?\s*[:©]", re.I
@@ -76,15 +76,26 @@ _CREDIT = re.compile(
 _MIN_STORY_CHARS = 400
 
 
-def _link_lists(tree: Any) -> set[str]:
-    """Items of lists made of links (related stories, "more from", menus): never article text."""
-    items: set[str] = set()
-    for listing in tree.iter("ul", "ol"):
-        text = text_of(listing)
-        linked = linked_chars(listing)
-        if text and linked >= 0.7 * len(text):
-            items.update(t.casefold() for li in listing.iter("li") if (t := text_of(li)))
-    return items
+class _LinkLists:
+    """Items of lists made of links (related stories, "more from", menus): never article text.
+
+    Read from the page only when trafilatura's body holds a list, which most bodies do not.
+    """
+
+    def __init__(self, tree: Any) -> None:
+        self._tree = tree
+        self._items: set[str] | None = None
+
+    def __contains__(self, text: str) -> bool:
+        if self._items is None:
+            self._items = set()
+            for listing in self._tree.iter("ul", "ol"):
+                if listing.find(".//a") is None:
+                    continue
+                text_all = text_of(listing)
+                if text_all and linked_chars(listing) >= 0.7 * len(text_all):
+                    self._items.update(t.casefold() for li in listing.iter("li") if (t := text_of(li)))
+        return text in self._items
 
 
 def _is_boilerplate(text: str) -> bool:
@@ -93,15 +104,19 @@ def _is_boilerplate(text: str) -> bool:
     # A lone dateline ("Updated at 1:23 p.m.", "Nov. 20, 2019") is metadata, not a paragraph.
     if len(text) <= 80 and _STAMP_LINE.match(text):
         return True
-    return len(text) <= 60 and dates.parse_date(text, "body") is not None and len(text.split()) <= 8
+    short = len(text) <= 60 and len(text.split()) <= 8
+    return short and _DIGIT.search(text) is not None and dates.parse_date(text, "body") is not None
 
 
-def _raw_blocks(body: Any, link_items: set[str]) -> Iterator[str]:
-    """The blocks of trafilatura's body in order; text between elements (tails) is a block too."""
+def _raw_blocks(body: Any, link_items: _LinkLists) -> Iterator[str]:
+    """The blocks of trafilatura's body in order; text between elements (tails) is a block too, and
+    a <div> that holds blocks (what its fallback extractors return) is read as its blocks."""
     if body.text and body.text.strip():
         yield " ".join(body.text.split())
     for element in body:
-        if isinstance(element.tag, str):
+        if element.tag == "div" and any(child.tag in _CONTAINED for child in element):
+            yield from _raw_blocks(element, link_items)
+        elif isinstance(element.tag, str):
             yield _block_text(element, link_items)
         if element.tail and element.tail.strip():
             yield " ".join(element.tail.split())
@@ -110,6 +125,7 @@ def _raw_blocks(body: Any, link_items: set[str]) -> Iterator[str]:
 # Elements of trafilatura's output that are blocks: their text never runs into the text beside them
 # ("2026<p>FABCON</p>" is "2026 FABCON"), where inline ones (hi, ref) join as written.
 _BLOCKS = {"p", "head", "list", "item", "quote", "table", "row", "cell", "lb", "div", "code"}
+_CONTAINED = {"p", "head", "list", "quote", "table", "div", "code"}
 
 
 def _spaced_text(element: Any, leave_out: str | None = None) -> str:
@@ -131,7 +147,7 @@ def _spaced_text(element: Any, leave_out: str | None = None) -> str:
     return " ".join("".join(parts).split())
 
 
-def _block_text(element: Any, link_items: set[str]) -> str:
+def _block_text(element: Any, link_items: _LinkLists) -> str:
     if element.tag in ("list",):
         lines = []
         for item in element.iter("item"):
@@ -233,10 +249,43 @@ def _headline_element(tree: Any) -> Any:
 
 def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], bool]:
     """The article's text blocks, in order; and whether a standfirst outside trafilatura's body was
-    put first."""
+    put first.
+
+    Never less than plain trafilatura finds: where the pruned page gives no text, the page as it is
+    is read again, and where that gives less than a short story, the densest block of prose is
+    taken if it holds more. Sections of one template that trafilatura's pick left out are joined
+    to it and the page read again. Each second reading is paid for only by the pages that need it.
+    """
     pruned, chrome = prune(tree, page)
+    link_items = _LinkLists(tree)
+    chrome.update(t.casefold() for t in page.datelines)
+    chrome.update(t.casefold() for _, t in page.bylines)
+    skip = chrome | {h.casefold() for h in page.headings}
+    document = _read(pruned, url)
+    if document is not None and join_missed_sections(pruned, " ".join(" ".join(document.itertext()).split())):
+        reread = _read(pruned, url)
+        document = reread if reread is not None else document
+    blocks = _kept(_raw_blocks(document, link_items), skip) if document is not None else []
+    if not blocks:  # the pruning took the article away: what trafilatura finds on the page
+        plain = _read(tree, url)
+        blocks = _kept(_raw_blocks(plain, link_items), skip) if plain is not None else []
+    found = sum(map(text_length, blocks))
+    # Less than a short story, or one lump of text (a page read whole): the densest prose may hold more.
+    if found < _MIN_STORY_CHARS or len(blocks) == 1:
+        densest = _kept(densest_prose(tree), skip)
+        dense = sum(map(text_length, densest))
+        if dense > 2 * max(1, found) or (len(densest) > len(blocks) and dense >= 0.5 * found):
+            blocks = densest
+    lead = _lead(blocks, _headline_element(tree), description(page))
+    if lead:
+        blocks.insert(0, lead)
+    return blocks, lead is not None
+
+
+def _read(tree: Any, url: str) -> Any:
+    """trafilatura's body of the page, or None where it finds none."""
     document = trafilatura.bare_extraction(
-        pruned,
+        tree,
         url=url,
         include_comments=False,
         include_tables=True,
@@ -244,43 +293,10 @@ def body_blocks(tree: Any, url: str, page: PageMetadata) -> tuple[list[str], boo
         output_format="python",
     )
     if not isinstance(document, trafilatura.settings.Document) or document.body is None:
-        return [], False
-    link_items = _link_lists(tree)
-    chrome.update(t.casefold() for t in page.datelines)
-    chrome.update(t.casefold() for _, t in page.bylines)
-    headings = {h.casefold() for h in page.headings}
-    blocks = []
-    for text in _raw_blocks(document.body, link_items):
-        folded = text.casefold()
-        if not text or folded in chrome or folded in headings or _is_boilerplate(text):
-            continue
-        blocks.append(text)
-    lead = _lead(blocks, _headline_element(tree), description(page))
-    if lead:
-        blocks.insert(0, lead)
-    return blocks, lead is not None
+        return None
+    return document.body
 
 
-def is_article(blocks: list[str], page: PageMetadata, url: str, dated: bool) -> bool:
-    """Article prose, not teasers or navigation that trafilatura returned for a non-article.
-
-    The page's own declaration (JSON-LD type, og:type article) and a publication date count for
-    most: then one paragraph of prose, or one list item that is (a listicle's), is enough. A page
-    that declares another type (website, video.other, profile) needs prose to dominate, in three
-    paragraphs or in one or two on a URL that names a story; a page that says nothing about itself
-    needs prose to dominate on a URL that is not a listing's.
-    """
-    paragraphs = [b for b in blocks if not b.startswith("- ")]
-    items = [line.lstrip()[2:] for b in blocks if b.startswith("- ") for line in b.splitlines()]
-    if not any(text_length(t) >= PARAGRAPH_CHARS for t in paragraphs + items):
-        return False
-    og_type = (page.first("og:type") or "").lower()
-    if page.jsonld or og_type == "article" or dated:
-        return True
-    prose = [b for b in paragraphs if text_length(b) >= PARAGRAPH_CHARS]
-    share = sum(map(text_length, prose)) / max(1, sum(map(text_length, blocks)))
-    listing = looks_like_listing(url)
-    if og_type:  # website, video.other, profile: the page says what it is
-        enough = len(prose) >= 3 or (sum(map(text_length, prose)) >= _MIN_STORY_CHARS and not listing)
-        return enough and share >= 0.6
-    return share >= 0.5 and not listing
+def _kept(texts: Iterable[str], skip: set[str]) -> list[str]:
+    """The texts that are article text: not chrome, a heading, a dateline or a boilerplate line."""
+    return [t for t in texts if t and t.casefold() not in skip and not _is_boilerplate(t)]

@@ -13,14 +13,22 @@ from dataclasses import dataclass, field
 
 _PREFIX = re.compile(
     r"^\s*(?:written\s+by|reported\s+by|words\s+by|story\s+by|posted\s+by|by|von|par|por|di|door|"
-    r"av|af|przez|autor(?:in)?|auteur|author|text|texto|testo)\s*[:\-]?\s+",
+    r"av|af|przez|autor(?:in|ka)?|auteur|author|text|texto|testo|tekst)\s*[:\-]?\s+",
     re.IGNORECASE,
 )
+# Chinese, Japanese and Korean bylines name the reporter with a word before or after the name, often
+# with no space ("山田太郎記者", "홍길동 기자", "记者 李明", "文/王芳"): the word goes, the name stays.
+_CJK_ROLE = (
+    r"(?:本報記者|本报记者|記者|记者|特派員|特派员|編集委員|编辑|編集部|通訊員|通讯员|"
+    r"선임기자|기자|특파원|논설위원|객원기자)"
+)
+_CJK_PREFIX = re.compile(rf"^\s*(?:{_CJK_ROLE}|作者|文|撰文|글)\s*[:：/／=]?\s*")
+_CJK_SUFFIX = re.compile(rf"\s*{_CJK_ROLE}\s*=?\s*$")
 _SPLIT = re.compile(
     r"\s*(?:,|、|，|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\boch\b|\bog\b)\s*", re.I
 )
 _EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
-_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_PARENS = re.compile(r"[(（]([^)）]*)[)）]|\[[^\]]*\]")
 _ROLE_WORDS = re.compile(
     r"\b(reporter|correspondent|editor|writer|journalist|columnist|contributor|staff|producer|"
     r"photographer|analyst|critic|chief|senior|deputy|political|economics|business|sports?|"
@@ -31,8 +39,9 @@ _ROLE_WORDS = re.compile(
 )
 _AGENCY_WORDS = re.compile(
     r"\b(agency|agence|agentur|agencia|agência|agenzia|press|presse|prensa|wire|newswire|news\s+service|"
-    r"associated|reuters|afp|ap|dpa|efe|ansa|kyodo|xinhua|pti|ians|upi|bloomberg|"
-    r"redaktion|rédaction|redacción|redazione)\b",
+    r"associated|reuters|afp|ap|dpa|efe|ansa|kyodo|xinhua|pti|ians|upi|bloomberg|yonhap|jiji|tass|lusa|"
+    r"redaktion|rédaction|redacción|redazione|연합뉴스|뉴시스|뉴스1|共同通信|共同|時事通信|時事|"
+    r"新华社|新華社|中新社|中央社)\b",
     re.IGNORECASE,
 )
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w'’.\-]*$")
@@ -121,12 +130,17 @@ def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = (), sing
     for value in values:
         if "://" in (value or ""):
             continue  # a profile URL, not a name
-        text = _EMAIL.sub(" ", value or "")
+        text = _EMAIL.sub(" ", value or "").strip()
+        whole = _PARENS.fullmatch(text)
+        if whole and whole.group(1):  # Japanese papers close a story with "(山田太郎)"
+            text = whole.group(1)
+        _agencies_in_parentheses(text, result)
         text = _PARENS.sub(" ", text)
         text = " ".join(text.split())
         text = _PREFIX.sub("", text)
         for part in _SPLIT.split(text):
-            part = _PREFIX.sub("", part.strip(" .:-–—·"))
+            part = _CJK_SUFFIX.sub("", _CJK_PREFIX.sub("", part.strip(" .:-–—·=")))
+            part = _PREFIX.sub("", part.strip(" .:-–—·="))
             if not part or part.casefold() in sites:
                 continue
             if _ROLE_WORDS.search(part) and not _AGENCY_WORDS.search(part):
@@ -141,3 +155,13 @@ def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = (), sing
             if name not in result.authors:
                 result.authors.append(name)
     return result
+
+
+def _agencies_in_parentheses(text: str, result: Byline) -> None:
+    """ "Marco Rossi (ANSA)", "(서울=연합뉴스) 홍길동 기자", "(共同)" (full-width brackets or not): an
+    agency in parentheses is a source of the story, kept apart; anything else there (a role, a place,
+    an e-mail) is dropped."""
+    for match in _PARENS.finditer(text):
+        inside = (match.group(1) or "").split("=")[-1].strip()
+        if inside and _AGENCY_WORDS.fullmatch(inside) and inside not in result.agencies:
+            result.agencies.append(inside)

@@ -87,7 +87,8 @@ _DEFAULT_B = datetime(2001, 2, 2, 13, 37, 59)  # noqa: DTZ001
 # "Published 9:05 a.m. ET | Updated 3:45 p.m. ET": what follows the marker is the modification time.
 _UPDATE_MARKER = re.compile(
     r"\b(updated|last\s+updated|last\s+modified|modified|mis\s+à\s+jour|mise\s+à\s+jour|aktualisiert|"
-    r"actualizado|actualización|atualizado|atualização|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|更新)\b",
+    r"actualizado|actualización|atualizado|atualização|aggiornato|bijgewerkt|zaktualizowano|uppdaterad|更新|"
+    r"최종수정|수정|修改)\b",
     re.IGNORECASE,
 )
 
@@ -212,3 +213,72 @@ def choose(candidates: list[ParsedDate], fetched_at: datetime, zone: tzinfo | No
                 best = other
                 break
     return to_page_date(best, zone)
+
+
+# Relative dates ("3 hours ago", "vor 3 Stunden", "il y a 3 heures", "hace 3 horas", "3時間前", "3시간 전"):
+# a number, a unit, and a word saying "ago" in one of the page languages we read.
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "ein": 1, "eine": 1, "einer": 1, "einem": 1, "un": 1, "une": 1, "una": 1,
+    "uno": 1, "um": 1, "uma": 1, "een": 1, "en": 1, "ett": 1, "jeden": 1, "jedną": 1,
+}  # fmt: skip
+_UNITS = {
+    "second": "seconds? secs? sekunden? secondes? segundos? secondi secondo seconden sekund[aęy]? "
+    "sekunder 秒 초",
+    "minute": "minutes? mins? minuten? minutos? minuti minuto minuut minut[aęy]? minutter 分钟 分鐘 分 분",
+    "hour": "hours? hrs? stunden? heures? horas? ore ora uur godzin[aęy]? timmar timme timer "
+    "時間 小时 小時 시간",
+    "day": "days? tag(?:en)? jours? días? dias? giorni giorno dagen dag dagar dager dni dzień 日 天 일",
+    "week": "weeks? wochen? semaines? semanas? settimane settimana weken tygodnie tydzień veckor vecka "
+    "uker uke 週間 周 주",
+}
+_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 604800}
+_RELATIVE = re.compile(
+    r"(?<![\w.])(\d{1,3}|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")\s*("
+    + "|".join(f"(?P<{unit}>{'|'.join(words.split())})" for unit, words in _UNITS.items())
+    + r")(?:(?![^\W\d_])|(?=\s*[前전]))",
+    re.IGNORECASE,
+)
+_AGO = re.compile(
+    r"(?<![^\W\d_])(ago|vor|il\s+y\s+a|hace|há|atrás|fa|geleden|temu|sedan|siden)(?![^\W\d_])|前|전",
+    re.IGNORECASE,
+)
+_YESTERDAY = re.compile(
+    r"(?<![^\W\d_])(yesterday|gestern|hier|ayer|ieri|gisteren|ontem|wczoraj|igår|i\s+går)(?![^\W\d_])|昨日|昨天|어제",
+    re.IGNORECASE,
+)
+_TODAY = re.compile(
+    r"(?<![^\W\d_])(today|heute|aujourd'hui|aujourd’hui|hoy|oggi|vandaag|hoje|dzisiaj|dziś|idag|i\s+dag)"
+    r"(?![^\W\d_])|今日|今天|오늘",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2})\s*[:h.時시]\s*(\d{2})(?!\d)")
+RELATIVE_CHARS = 40  # "vor 3 Stunden", "Updated: 3 hours ago": longer text is prose, not a date
+
+
+def parse_relative(raw: str, source: str, fetched_at: datetime) -> ParsedDate | None:
+    """A date said relative to now, resolved against the fetch time: minutes and hours ago as an
+    instant to the minute (in UTC, the zone of the fetch time), days and weeks ago or "yesterday" as a
+    day, "yesterday 14:30" as that local time; None when ``raw`` says no such thing."""
+    text = " ".join(raw.split())
+    if not text or len(text) > RELATIVE_CHARS:
+        return None
+    found = _RELATIVE.search(text)
+    if found and _AGO.search(text):
+        number = found.group(1).lower()
+        count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+        unit = next(name for name in _UNIT_SECONDS if found.group(name))
+        moment = fetched_at.astimezone(timezone.utc) - timedelta(seconds=count * _UNIT_SECONDS[unit])
+        if unit in ("day", "week"):
+            return ParsedDate(raw, source, datetime(moment.year, moment.month, moment.day), "day")  # noqa: DTZ001
+        return ParsedDate(raw, source, moment.replace(second=0, microsecond=0), "minute")
+    back = 1 if _YESTERDAY.search(text) else 0 if _TODAY.search(text) else None
+    if back is None:
+        return None
+    day = fetched_at.astimezone(timezone.utc).date() - timedelta(days=back)
+    clock = _CLOCK.search(text)
+    if clock and int(clock.group(1)) < 24 and int(clock.group(2)) < 60:
+        local = datetime(day.year, day.month, day.day, int(clock.group(1)), int(clock.group(2)))  # noqa: DTZ001
+        return ParsedDate(raw, source, local, "minute")
+    return ParsedDate(raw, source, datetime(day.year, day.month, day.day), "day")  # noqa: DTZ001

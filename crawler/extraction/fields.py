@@ -9,15 +9,23 @@ from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from htmldate import find_date
 from lxml import etree
+from trafilatura.metadata import extract_title as trafilatura_title
 from trafilatura.xpaths import AUTHOR_XPATHS
 
 from crawler.extraction import dates
 from crawler.extraction.bylines import Byline, looks_like_organisation, parse_bylines
-from crawler.extraction.metadata import PageMetadata, is_chrome, meta_date_names, text_of
+from crawler.extraction.metadata import (
+    CHROME_WORDS,
+    PageMetadata,
+    class_words,
+    is_chrome,
+    meta_date_names,
+    text_of,
+)
 from crawler.record import PageDate
 from crawler.urls import canonicalize, is_http_url, same_site
 
@@ -69,19 +77,67 @@ def _title_remainder(page: PageMetadata) -> str | None:
 
 
 def strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
-    """'Headline | Site' or 'Site: Headline' -> 'Headline'. With no known site name, a shorter last part
-    after a separator is taken for the site; a colon alone never splits, headlines use it too."""
+    """'Headline | Site' or 'Site: Headline' -> 'Headline'. A part before the first or after the last
+    separator that is a site name written another way ('HetKustblad.nl', 'VALLEY POST') goes too. With
+    no known site name, a shorter last part after a separator is taken for the site; a colon alone never
+    splits, headlines use it too."""
     title = " ".join(title.split())
-    for name in (n for n in site_names if n):
+    names = [n for n in site_names if n]
+    for name in names:
         site = re.escape(name)
         for pattern in (rf"^{site}\s*{_SEPARATOR}\s*", rf"\s*{_SEPARATOR}\s*{site}$"):
             stripped = re.sub(pattern, "", title, flags=re.IGNORECASE)
             if stripped != title and stripped:
                 return stripped.strip()
-    separators = list(_TITLE_SEPARATORS.finditer(title))
-    if separators and len(title) - separators[-1].end() < separators[-1].start():
-        return title[: separators[-1].start()].strip()
+    keys = {_key(n) for n in names} - {""}
+    parts = list(_TITLE_SEPARATORS.finditer(title))
+    if keys and parts:
+        if _key(title[parts[-1].end() :]) in keys:
+            return title[: parts[-1].start()].strip()
+        if _key(title[: parts[0].start()]) in keys:
+            return title[parts[0].end() :].strip()
+    if parts and len(title) - parts[-1].end() < parts[-1].start():
+        return title[: parts[-1].start()].strip()
     return title
+
+
+def _key(name: str) -> str:
+    """A site's name as letters and digits only: 'Valley Post', 'VALLEY-POST' and 'valleypost' meet."""
+    return re.sub(r"[\W_]+", "", name).casefold()
+
+
+def _site_names(page: PageMetadata, site: str | None) -> list[str]:
+    """Every name the page gives its site: og:site_name, the publisher, application-name, and its
+    host ('www.hetkustblad.nl' gives 'hetkustblad.nl' and 'hetkustblad')."""
+    publishers = [p.get("name") for p in page.article_values("publisher") if isinstance(p, dict)]
+    names = [site, page.first("og:site_name"), page.first("application-name"), *publishers]
+    for address in (page.canonical, page.first("og:url")):
+        host = urlsplit(address or "").hostname or ""
+        host = host.removeprefix("www.")
+        if "." in host:
+            names.extend((host, host.rsplit(".", 1)[0]))
+    return [n for n in names if isinstance(n, str) and n.strip()]
+
+
+_TITLE_WORD = re.compile(r"[^\W\d_]{2,}|\d+")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _words(text: str) -> set[str]:
+    """Words of a title; in scripts written without spaces, pairs of characters."""
+    folded = text.casefold()
+    cjk = "".join(_CJK_CHAR.findall(folded))
+    return {w for w in _TITLE_WORD.findall(folded) if not _CJK_CHAR.match(w)} | {
+        cjk[i : i + 2] for i in range(len(cjk) - 1)
+    }
+
+
+def resembles(one: str, other: str) -> bool:
+    """Whether two titles tell the same story: at least half the words of the shorter are the other's
+    (two at least), whatever was reworded, cut or added around them."""
+    a, b = _words(one), _words(other)
+    shared = len(a & b)
+    return shared >= 2 and shared >= 0.5 * min(len(a), len(b))
 
 
 def _fits(value: str | None) -> str | None:
@@ -89,26 +145,51 @@ def _fits(value: str | None) -> str | None:
 
 
 def title(page: PageMetadata, site: str | None) -> tuple[str | None, str]:
-    """The headline: an ``h1`` (else ``h2``) that the page's declared titles contain, else the JSON-LD
-    headline, else og:title or ``<title>`` without the site name."""
-    headlines = [h for h in strings(page.article_values("headline")) if _fits(h)]
+    """The headline: an ``h1`` (else ``h2``) that the page's declared titles contain, or that tells the
+    story the ``<title>`` tells when og:title is the site's own (its name, its slogan, the same on every
+    page: unlike the ``h1``); else the JSON-LD headline, else og:title or ``<title>`` without the site
+    name; else what trafilatura's title rules find (source ``trafilatura``), only on pages that need it."""
+    names = _site_names(page, site)
+    site_keys = {_key(n) for n in names} - {""}
+    headlines = [h for h in strings(page.article_values("headline")) if _fits(h) and _key(h) not in site_keys]
     og_title, title_tag = _fits(page.first("og:title", "twitter:title")), _fits(page.title_tag)
+    if title_tag and _key(title_tag) in site_keys:
+        title_tag = None
+    headline = next((h for h in filter(_fits, page.headings) if _key(h) not in site_keys), None)
+    if og_title and (
+        _key(og_title) in site_keys
+        or (headline and title_tag and not resembles(og_title, headline) and resembles(headline, title_tag))
+    ):
+        og_title = None  # the site's, not the article's
     declared = [t for t in (og_title, title_tag, *headlines) if t]
     folded = " ".join(declared).casefold()
-    site_folded = (site or "").casefold()
     for source, headings in (("h1", page.headings), ("h2", page.subheadings)):
         for heading in filter(_fits, headings):
-            if heading.casefold() in folded and heading.casefold() != site_folded:
+            if heading.casefold() in folded and _key(heading) not in site_keys:
                 return heading, source
+    if headline and not og_title and title_tag and resembles(headline, strip_site_name(title_tag, names)):
+        return headline, "h1"
     if headlines:
         return " ".join(headlines[0].split()), "json-ld"
     for source, value in (("og:title", og_title), ("title", title_tag)):
         if value:
-            return strip_site_name(value, [site]), source
-    for heading in filter(_fits, page.headings):
-        if heading.casefold() != site_folded:
-            return heading, "h1"
+            return strip_site_name(value, names), source
+    if headline:
+        return headline, "h1"
+    searched = searched_title(page.tree) if page.tree is not None else None
+    if searched and _key(searched) not in site_keys:
+        return strip_site_name(searched, names), "trafilatura"
     return None, "none"
+
+
+def searched_title(tree: Any) -> str | None:
+    """trafilatura's title rules (a heading or element classed as the title), for a page that declares
+    none; None when they find none or fail."""
+    try:
+        found = trafilatura_title(tree)
+    except Exception:  # trafilatura on a hostile page: no title is the answer
+        return None
+    return _fits(" ".join(found.split())) if found and found.strip() else None
 
 
 # The meta tags that name authors, as trafilatura reads them (NYT's "byl", Highwire's "citation_author").
@@ -196,6 +277,19 @@ def page_dates(page: PageMetadata, fetched_at: datetime) -> tuple[PageDate | Non
             update = dates.complete_with(found, modified_part, "dateline:updated", dayfirst)
             if update:
                 visible_modified.append(update)
+    # Shown near the headline with nothing to say so, after every declared and labelled date.
+    for raw in page.visible_dates:
+        published_part, modified_part = dates.split_dateline(raw)
+        found = _visible(published_part, "visible", dayfirst, fetched_at)
+        if found:
+            visible_published.append(found)
+        update = _visible(modified_part, "visible:updated", dayfirst, fetched_at) if modified_part else None
+        if update:
+            visible_modified.append(update)
+    for raw in page.city_datelines:
+        found = dates.parse_date(raw, "dateline:city", dayfirst=dayfirst)
+        if found:
+            visible_published.append(found)
     published = (
         parsed(
             [("json-ld", v) for v in page.article_values("datePublished")]
@@ -231,15 +325,52 @@ def page_dates(page: PageMetadata, fetched_at: datetime) -> tuple[PageDate | Non
     return dates.choose(published, fetched_at, zone), dates.choose(modified, fetched_at, zone)
 
 
+_VISIBLE_WORDS = 8  # "Donnerstag, 5. März 2026, 14:30 Uhr": a date, not a sentence that holds one
+
+
+def _visible(raw: str, source: str, dayfirst: bool, fetched_at: datetime) -> dates.ParsedDate | None:
+    """A date shown as it is: written out ("5 March 2026") or relative ("3 hours ago", source
+    ``relative``)."""
+    if len(raw.split()) > _VISIBLE_WORDS:
+        return None
+    return dates.parse_relative(raw, "relative", fetched_at) or dates.parse_date(
+        raw, source, dayfirst=dayfirst
+    )
+
+
+# htmldate's answer to the second, so that a time it finds is kept; a bare day comes back at midnight.
+_HTMLDATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_MIDNIGHT = "T00:00:00"
+
+
 def searched_published(tree: Any, url: str, fetched_at: datetime) -> PageDate | None:
-    """When the page declares no date: htmldate's searches of the URL, the text and the markup, as a
-    day (its true precision), recorded with the source ``htmldate``. Only for pages that need it."""
+    """When the page declares no date: htmldate's searches of the URL, the text and the markup,
+    recorded with the source ``htmldate``; to the second when it finds a time, else as a day (a bare
+    midnight is what htmldate answers for a day). Only for pages that need it, on a copy without the
+    page's chrome: a related story's, a comment's or the footer's date is never the article's."""
     try:
-        found = find_date(deepcopy(tree), extensive_search=False, original_date=True, url=url)
+        copy = deepcopy(tree)
+        for element in [e for e in copy.iter("aside", "footer", "nav", "form") if e.getparent() is not None]:
+            element.getparent().remove(element)
+        for element in [e for e in copy.xpath("//body//*[@class or @id]") if _chrome_named(e)]:
+            if element.getparent() is not None:
+                element.getparent().remove(element)
+        found = find_date(
+            copy, extensive_search=False, original_date=True, url=url, outputformat=_HTMLDATE_FORMAT
+        )
     except Exception:  # htmldate on a hostile page: no date is the answer, not a failed extraction
         return None
-    parsed = dates.parse_date(found, "htmldate", dayfirst=False) if found else None
+    if not found:
+        return None
+    if found.endswith(_MIDNIGHT):
+        found = found[: -len(_MIDNIGHT)]
+    parsed = dates.parse_date(found, "htmldate", dayfirst=False)
     return dates.choose([parsed], fetched_at, None) if parsed else None
+
+
+def _chrome_named(element: Any) -> bool:
+    """Named like chrome (a related list, comments, the footer) and not the article's own container."""
+    return bool(class_words(element) & CHROME_WORDS) and is_chrome(element)
 
 
 # trafilatura's byline XPaths (trafilatura runs them one after the other over the whole page) as one

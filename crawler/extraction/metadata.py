@@ -161,6 +161,12 @@ class PageMetadata:
     # Dates of other things on the page (the web page, an image, a related story): not the article's,
     # but their offsets say the zone the site writes its times in.
     other_dates: list[str] = field(default_factory=list)
+    # Dates shown near the headline with no class or opening word to say so ("5. März 2026, 14:30",
+    # "2026年3月5日 14時30分", "3 hours ago"), and the date of a city dateline ("BERLIN, 5 March 2026 —").
+    visible_dates: list[str] = field(default_factory=list)
+    city_datelines: list[str] = field(default_factory=list)
+    # The parsed page, for the searches that only pages missing a field pay for (crawler.extraction.fields).
+    tree: Any = field(default=None, repr=False, compare=False)
 
     def first(self, *names: str) -> str | None:
         for name in names:
@@ -249,16 +255,21 @@ def read_metadata(tree: Any) -> PageMetadata:
                 page.datelines.append(text)
         if words & TAG_LIST_WORDS:
             page.tag_lists.extend(t for a in element.xpath(".//a") if (t := text_of(a)) and len(t) <= 60)
-        if words & BYLINE_WORDS and not is_chrome(element) and not _has_inner_byline(element):
+        if words & _BYLINE_OR_BOX_WORDS and not is_chrome(element) and not _has_inner_byline(element):
             text = text_of(element)
-            if 3 <= len(text) <= 160:
+            boxed = _author_box_name(element, text)
+            if boxed:
+                page.bylines.append(("author-box", boxed))
+            elif 3 <= len(text) <= 160 and words & BYLINE_WORDS:
                 page.bylines.append(("byline", text))
     # Datelines no class names ("Stand: 12.03.2024 14:05 Uhr", "Published on March 12, 2024"), after
     # the classed ones: read where they stand, after the headline.
     # Bylines no class names ("By Jane Roe and Kim Doe", "Von A, B und C"), after the classed ones.
-    said_datelines, said_bylines = _said(tree)
-    page.datelines.extend(said_datelines)
-    page.bylines.extend(("byline:text", text) for text in said_bylines)
+    said = _said(tree)
+    page.datelines.extend(said.datelines)
+    page.bylines.extend(("byline:text", text) for text in said.bylines)
+    page.visible_dates, page.city_datelines = said.dates, said.city_datelines
+    page.tree = tree
     # All rel=author / itemprop=author names of the page form one byline, ahead of the class-based ones.
     marked: list[str] = []
     for element in tree.xpath('//*[@rel="author" or @itemprop="author"]'):
@@ -299,9 +310,40 @@ _DATELINE_OPENING = re.compile(
     r"bijgewerkt|opublikowano|zaktualizowano|publicerad|uppdaterad|julkaistu|päivitetty)\b",
     re.IGNORECASE,
 )
-# ... and a byline: a preposition, then a capital ("By the way" is not one).
-_BYLINE_OPENING = re.compile(r"^\s*(by|von|par|por|di|door|av|af|przez)\s+", re.IGNORECASE)
+# ... and a byline: a preposition, then a capital ("By the way" is not one), or a label and a colon
+# ("Autor: Jan Kowalski", "Texto: Ana Souza", the last line of many Spanish and German stories).
+_BYLINE_OPENING = re.compile(
+    r"^\s*(?:(?:by|von|par|por|di|door|av|af|przez)\s+|(?:text|texto|testo|tekst|autor|autorin|autorka|"
+    r"auteur|author|autore|autores|auteurs|autoren)\s*:\s*)",
+    re.IGNORECASE,
+)
+# Chinese, Japanese and Korean bylines: a name and the reporter's title ("山田太郎記者", "홍길동 기자",
+# "(서울=연합뉴스) 홍길동 특파원 ="), the title first ("记者 李明"), or a name in brackets closing the story
+# ("(山田太郎)", in full-width brackets). Only the byline's own part of a paragraph that goes on with
+# the story is kept.
+_CJK_NAME = r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+_CJK_BYLINE = re.compile(
+    rf"^\s*(?:[(（][^)）]{{1,20}}[)）]\s*)?{_CJK_NAME}{{2,5}}(?:[、,，]\s*{_CJK_NAME}{{2,5}})*\s?"
+    r"(?:記者|记者|기자|특파원|特派員|特派员|선임기자)(?:\s*[\w.+-]+@[\w.-]+)?(?:\s*=)?"
+    rf"|^\s*(?:本报记者|本報記者|记者|記者|作者|撰文|文)\s*[:：/／]?\s*{_CJK_NAME}{{2,4}}(?:[、,，\s]+{_CJK_NAME}{{2,4}})*"
+    rf"|^\s*[(（]{_CJK_NAME}{{2,8}}[)）]\s*$"
+)
 _SAID = 2  # the page's own; further ones belong to teasers and comments
+# Dates shown without a class or an opening word are read this near the headline only: before the
+# article's third paragraph of prose (related stories, comments and the footer come later).
+_NEAR_PARAGRAPHS = 3
+_VISIBLE_DATE_CHARS = 80
+# A year, or a word of a relative date: the cheap test before any parsing.
+_DATE_HINT = re.compile(
+    r"(?<!\d)(?:19|20)\d\d(?!\d)|\d\s*(?:[^\W\d_]+\s+)?(?:ago|geleden|temu|sedan|siden|fa)\b|"
+    r"\b(?:vor|il\s+y\s+a|hace|há)\s+\w+\s+\w|\d\s*(?:秒|分|時間|小时|小時|日|天|週間|초|분|시간|일)\s*[前전]|"
+    r"^\s*(?:yesterday|gestern|hier|ayer|ieri|gisteren|ontem|wczoraj|igår|i\s+går|昨日|昨天|어제)\b",
+    re.IGNORECASE,
+)
+# "BERLIN, 5 March 2026 —", "PARIS, 5 mars 2026 (AFP) -": a place, a comma, a date, a dash, the story.
+_CITY_DATELINE = re.compile(
+    r"^\s*[^\W\d_][^,.\n]{1,40},\s*([^—–(\n]{6,40}?)\s*(?:\([^)]{1,30}\)\s*)?(?:[—–]|--?)\s"
+)
 
 
 def _opens_byline(text: str) -> bool:
@@ -309,13 +351,50 @@ def _opens_byline(text: str) -> bool:
     return opening is not None and text[opening.end() : opening.end() + 1].isupper()
 
 
-def _said(tree: Any) -> tuple[list[str], list[str]]:
+# Boxes about the author, often at the end of the article ("Jane Roe is a reporter covering ...").
+_AUTHOR_BOX_WORDS = {"bio", "biography", "authorbox", "autorenbox", "autorbox"}
+_BYLINE_OR_BOX_WORDS = BYLINE_WORDS | _AUTHOR_BOX_WORDS
+_AUTHOR_BOX_NAME = etree.XPath(".//a | .//strong | .//b | .//h2 | .//h3 | .//h4 | .//*[@itemprop='name']")
+_BIO_VERBS = (
+    r"is|was|has|writes|covers|reports|ist|war|schreibt|berichtet|est|était|écrit|es|era|escribe|è|scrive|"
+    r"werkt|schrijft|är|skriver|er|jest|pisze|é|escreve"
+)
+_BIO_VERB = re.compile(rf"^(.{{3,60}}?)\s+(?:{_BIO_VERBS})\s")
+
+
+def _author_box_name(element: Any, text: str) -> str | None:
+    """In a box that tells who wrote the story in a sentence ("<a>Jane Roe</a> is a reporter ..."), the
+    name the sentence starts with: a link or emphasis followed by the verb, else the words before the
+    verb of one of its paragraphs; None for a box that is a plain byline."""
+    if len(text.split()) <= 6:
+        return None
+    for named in _AUTHOR_BOX_NAME(element):
+        name = text_of(named)
+        if 3 <= len(name) <= 60 and re.search(rf"(?:^|[.!?]\s){re.escape(name)}\s+(?:{_BIO_VERBS})\s", text):
+            return name
+    for paragraph in (element, *element.iter("p")):
+        verb = _BIO_VERB.match(text_of(paragraph))
+        if verb and len(verb.group(1).split()) <= 4:
+            return verb.group(1)
+    return None
+
+
+@dataclass
+class _Said:
+    datelines: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    city_datelines: list[str] = field(default_factory=list)
+
+
+def _said(tree: Any) -> _Said:
     """Short elements after the headline whose own text opens as a dateline does, and as a byline
-    does: one walk of the tree, checking each element's own text first (cheap) and only then its
-    whole text."""
-    datelines: list[str] = []
-    bylines: list[str] = []
-    after_headline = not tree.xpath("//h1[1]")
+    does, and, near the headline only, the dates shown there with no word to say so: one walk of the
+    tree, checking each element's own text first (cheap) and only then its whole text."""
+    said = _Said()
+    headline = next(iter(tree.xpath("//h1[1]")), None)
+    after_headline = headline is None
+    paragraphs = 0  # of the article's prose, after the headline
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
@@ -323,20 +402,66 @@ def _said(tree: Any) -> tuple[list[str], list[str]]:
             after_headline = True
             continue
         own = element.text
-        if not after_headline or not own or not own.strip():
+        if not after_headline:
             continue
+        near = headline is not None and paragraphs < _NEAR_PARAGRAPHS
+        if near and element.tag == "p":
+            paragraphs += _prose_paragraph(element, said)
+        if not own or not own.strip():
+            continue
+        if near and len(said.dates) < _SAID and len(own) <= _VISIBLE_DATE_CHARS and _DATE_HINT.search(own):
+            _visible_date(element, said.dates)
         for found, opens, shortest, longest in (
-            (datelines, _DATELINE_OPENING.match(own) is not None, 10, 120),
-            (bylines, _opens_byline(own), 6, 100),
+            (said.datelines, _DATELINE_OPENING.match(own) is not None, 10, 120),
+            (said.bylines, _opens_byline(own), 6, 100),
         ):
             if not opens or len(found) == _SAID:
                 continue
             text = text_of(element)
             if shortest <= len(text) <= longest and text not in found and not is_chrome(element):
                 found.append(text)
-        if len(datelines) == len(bylines) == _SAID:
+        if len(said.bylines) < _SAID and _may_open_cjk_byline(own) and _CJK_NAME_START.match(own):
+            _cjk_byline(element, said.bylines)
+        if len(said.datelines) == len(said.bylines) == _SAID and not near:
             break
-    return datelines, bylines
+    if headline is not None:  # a date shown just above the headline ("5 March 2026" over it)
+        for sibling in list(headline.itersiblings(preceding=True))[:3]:
+            for element in sibling.iter():
+                if isinstance(element.tag, str) and element.text and _DATE_HINT.search(element.text):
+                    _visible_date(element, said.dates)
+    return said
+
+
+_CJK_NAME_START = re.compile(rf"^\s*(?:[(（]|{_CJK_NAME})")
+
+
+def _may_open_cjk_byline(own: str) -> bool:
+    """Whether a text's first character may open a CJK byline: cheaper than the pattern, on every element."""
+    first = own.lstrip()[:1]
+    return first in "(（" or "\u3040" <= first <= "\ud7af"
+
+
+def _visible_date(element: Any, found: list[str]) -> None:
+    text = text_of(element)
+    if len(text) <= _VISIBLE_DATE_CHARS and text not in found and not is_chrome(element):
+        found.append(text)
+
+
+def _cjk_byline(element: Any, found: list[str]) -> None:
+    match = _CJK_BYLINE.match(text_of(element))
+    if match and match.group(0).strip() not in found and not is_chrome(element):
+        found.append(match.group(0).strip())
+
+
+def _prose_paragraph(element: Any, said: _Said) -> int:
+    """1 for a paragraph of the article's prose (and the date of its city dateline kept), else 0."""
+    text = text_of(element)
+    if len(text) < 40 or is_chrome(element):
+        return 0
+    dateline = _CITY_DATELINE.match(text) if not said.city_datelines else None
+    if dateline and _DATE_HINT.search(dateline.group(1)):
+        said.city_datelines.append(dateline.group(1).strip())
+    return 1 if text_length(text) >= PARAGRAPH_CHARS else 0
 
 
 def _has_inner_byline(element: Any) -> bool:

@@ -29,6 +29,7 @@ from crawler.extraction.metadata import (
     text_length,
     text_of,
 )
+from crawler.extraction.teasers import rails_and_prompts
 
 # Parts pruned before trafilatura sees the page: the chrome, plus bylines and datelines, whose
 # text is metadata, not article text.
@@ -99,14 +100,18 @@ def _pruning(tree: Any, page: PageMetadata) -> _Pruning:
     families: Counter[tuple[str, str]] = Counter()
     for element, _, length in candidates:
         families[(element.tag, element.get("class") or "")] += length
+    live_blog = page.live_blog  # a property that reads the JSON-LD: once, not once per element
     for element, named, _ in candidates:
-        excused: set[str] = _AMBIGUOUS_WORDS | (COMMENT_WORDS if page.live_blog else set())
+        excused: set[str] = _AMBIGUOUS_WORDS | (COMMENT_WORDS if live_blog else set())
         if named & MEDIA_WORDS and not _captions_an_image(element):
             excused = excused | MEDIA_WORDS
-        private = named & (BYLINE_WORDS | (set() if page.live_blog else COMMENT_WORDS))
+        private = named & (BYLINE_WORDS | (set() if live_blog else COMMENT_WORDS))
         family = families[(element.tag, element.get("class") or "")] > 0.4 * total and not private
         content = (named <= excused or family) and _holds_prose(element)
         (pruning.kept if content else pruning.dropped).append(element)
+    # Teaser rails and reader prompts inside the article's container, whatever they are named.
+    decided = set(pruning.dropped)
+    pruning.dropped.extend(e for e in rails_and_prompts(body, decided) if e not in decided)
     kept = set(pruning.kept)
     for element in named_chrome:
         text = text_of(element) if element not in kept else ""
@@ -141,7 +146,13 @@ def _holds_prose(element: Any) -> bool:
     """Paragraphs of text, not links, forms or a line: what no widget holds."""
     text = text_of(element)
     linked = linked_chars(element)
-    if not text or linked > _MAX_LINKED_SHARE * len(text) or element.xpath(".//form | .//input | .//button"):
+    # A <noscript> read as text holds markup ("<img src=...>"), never prose.
+    if (
+        not text
+        or text.startswith("<")
+        or linked > _MAX_LINKED_SHARE * len(text)
+        or element.xpath(".//form | .//input | .//button")
+    ):
         return False
     paragraphs = list(element.iter("p")) or [element]
     return any(text_length(text_of(p)) >= PARAGRAPH_CHARS for p in paragraphs)

@@ -11,7 +11,7 @@ with the contracts in pyproject.toml):
     archive glue      pipelines.archive (the item pipeline), pipelines.extensions
     archive           pipelines.read > pipelines.write > pipelines.storage
     extraction        crawler.workers > crawler.page > crawler.assemble, crawler.warc >
-                      crawler.listing > crawler.extraction
+                      crawler.admission > crawler.listing > crawler.extraction
     core              crawler.config, exit_status, health.figures, command_line, job_names >
                       crawler.durations, errors, record, signals, stats, urls, wording
 
@@ -19,7 +19,8 @@ Components announce what happened with crawler.signals and observers connect to 
 low imports what watches it.
 
 spiders/      the spiders and the feed and sitemap parsers they use
-extraction/   page bytes -> Article or Rejection; no Scrapy import (worker processes load only it)
+extraction/   page bytes -> Article of some kind, or Rejection; no Scrapy import (worker processes
+              load only it)
 middlewares/  whether a page is fetched at all: incremental state, private networks, limits,
               the duplicate filter
 frontier/     the shared frontier on Redis (only with REDIS_URL)
@@ -28,4 +29,5 @@ commands/     ``scrapy crawl`` with one-line errors and an exit status from the 
 demo/         the sample news site and ``make demo``
 workers.py    the process pool that runs extraction (page.py) for the spiders
 manifest.py   a run's manifest; jobs.py  the scheduled entry point with its lock
+admission.py  which pages become records, by their kind and where their URL came from
 """

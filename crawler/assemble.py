@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from crawler.admission import GIVEN
 from crawler.extraction import EXTRACTOR, Article, dates
 from crawler.listing import Listing
 from crawler.record import ArticleRecord, CaptureRef, HttpInfo, content_sha256, parse_utc, utc_iso
@@ -27,6 +28,7 @@ class Fetch:
     spider: str
     job_id: str
     listing: Listing | None = None
+    origin: str = GIVEN  # where the URL came from (crawler.admission)
 
     def context(self) -> dict[str, Any]:
         """What the page's WARC metadata record keeps of the fetch, for re-extraction."""
@@ -35,6 +37,7 @@ class Fetch:
             "job_id": self.job_id,
             "requested_url": self.requested_url,
             "listing": asdict(self.listing) if self.listing else None,
+            "origin": self.origin,
         }
 
 
@@ -93,5 +96,7 @@ def assemble(article: Article, fetch: Fetch, capture: CaptureRef | None) -> Arti
         job_id=fetch.job_id,
         extractor=EXTRACTOR,
         sources=article.sources,
+        kind=article.kind,
+        kind_evidence=article.evidence,
         capture=capture,
     )

@@ -119,16 +119,10 @@ def of_crawl(statuses: list[int], lost: int, found: int, min_records: int = 0) -
 
 def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
     """The figures a person reads after a run."""
-    skipped = {
-        key[len(names.SKIPPED_PREFIX) :]: value
-        for key, value in stats.items()
-        if key.startswith(names.SKIPPED_PREFIX)
-    }
-    broken = {
-        key[len(names.BROKEN_SOURCE_PREFIX) :]: value
-        for key, value in stats.items()
-        if key.startswith(names.BROKEN_SOURCE_PREFIX)
-    }
+    skipped, broken, kinds = (
+        _under(stats, prefix)
+        for prefix in (names.SKIPPED_PREFIX, names.BROKEN_SOURCE_PREFIX, names.KINDS_PREFIX)
+    )
     return {
         "pages_fetched": stats.get("response_received_count", 0),
         "records_stored": stats.get(names.RECORDS_STORED, 0),
@@ -136,14 +130,20 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "changed": stats.get(names.RECORDS_CHANGED, 0),
         "unchanged": stats.get(names.RECORDS_UNCHANGED, 0) + stats.get(names.NOT_MODIFIED, 0),
         "fresh": stats.get(names.FRESH, 0),
-        "broken_sources": dict(sorted(broken.items())),
+        "broken_sources": broken,
         "records_spooled": stats.get(names.RECORDS_SPOOLED, 0),
         "delivered_late": stats.get(names.RECORDS_DELIVERED_LATE, 0),
         "spool_pending": stats.get(names.SPOOL_PENDING, 0),
-        "skipped": dict(sorted(skipped.items())),
+        "skipped": skipped,
+        "kinds": kinds,
         "finish_reason": stats.get("finish_reason"),
         "archive": stats.get(names.ARCHIVE_URI),
     }
+
+
+def _under(stats: Mapping[str, Any], prefix: str) -> dict[str, Any]:
+    """The counters under ``prefix``, by the rest of their names, sorted."""
+    return {key[len(prefix) :]: value for key, value in sorted(stats.items()) if key.startswith(prefix)}
 
 
 def format_summary(stats: Mapping[str, Any]) -> str:
@@ -156,6 +156,9 @@ def format_summary(stats: Mapping[str, Any]) -> str:
         f"unchanged:       {figures['unchanged']} checked, {figures['fresh']} not due for a check",
         f"pages skipped:   {sum(figures['skipped'].values())} ({skipped})",
     ]
+    if set(figures["kinds"]) - {"article"}:  # a crawl of articles only needs no such line
+        kinds = ", ".join(f"{kind} {count}" for kind, count in figures["kinds"].items())
+        lines.insert(1, f"pages by kind:   {kinds}")
     if figures["broken_sources"]:
         broken = ", ".join(f"{reason} {count}" for reason, count in figures["broken_sources"].items())
         lines.append(f"broken sources:  {sum(figures['broken_sources'].values())} ({broken})")

@@ -17,6 +17,7 @@ class Listing:
     url: str
     title: str | None = None
     published: str | None = None  # raw, as the feed or sitemap wrote it
+    news: bool = False  # a news sitemap's entry (news:publication_date or news:title)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> Listing | None:

@@ -114,6 +114,8 @@ class ManifestExtension:
                 "still_spooled": stats.get(names.SPOOL_PENDING, 0),
                 "lost": stats.get(names.RECORDS_LOST, 0),
                 "skipped": figures["skipped"],
+                # pages with text by kind (crawler.extraction.kinds), archived or not
+                "kinds": figures["kinds"],
                 "broken_sources": figures["broken_sources"],
             },
             "host": socket.gethostname(),

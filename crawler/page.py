@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from crawler.admission import GIVEN, Admission, skip_reason
 from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
 from crawler.record import CaptureRef
 from crawler.urls import record_id
@@ -21,7 +22,9 @@ class PageTask:
     options: ExtractOptions
     capture: bool = False
     previous: CaptureRef | None = None  # the URL's last capture: an unchanged payload is a revisit of it
-    context: dict[str, Any] = field(default_factory=dict)  # spider, job id, listing: for the metadata record
+    # spider, job id, listing, origin: for the metadata record
+    context: dict[str, Any] = field(default_factory=dict)
+    admission: Admission = field(default_factory=Admission)  # what becomes a record, by kind and origin
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,17 @@ def process_page(task: PageTask) -> PageResult:
 
 def capture_page(task: PageTask, result: Article | Rejection) -> Captured:
     """The page's WARC records, saying what ``result`` made of it."""
-    return capture(task.exchange, page_metadata(result, task.context), task.previous)
+    return capture(task.exchange, page_metadata(result, task.context, task.admission), task.previous)
 
 
-def page_metadata(result: Article | Rejection, context: dict[str, Any]) -> dict[str, Any]:
-    """The metadata record's content: the extractor, and the record id or the reason for the skip."""
-    if isinstance(result, Article):
+def page_metadata(
+    result: Article | Rejection, context: dict[str, Any], admission: Admission
+) -> dict[str, Any]:
+    """The metadata record's content: the extractor, the page's kind, and the record id or the
+    reason for the skip."""
+    if isinstance(result, Rejection):
+        return metadata_of(asdict(EXTRACTOR), None, result.reason, **context)
+    context = {**context, "kind": result.kind}
+    if admission.archives(result.kind, context.get("origin") or GIVEN):
         return metadata_of(asdict(EXTRACTOR), record_id(result.canonical_url), None, **context)
-    return metadata_of(asdict(EXTRACTOR), None, result.reason, **context)
+    return metadata_of(asdict(EXTRACTOR), None, skip_reason(result.kind), **context)

@@ -12,6 +12,13 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
+# What a page is (crawler.extraction.kinds): every HTML page with text is one of these. Which kinds
+# become records depends on where the page's URL came from (crawler.admission).
+ARTICLE, LISTING, CONSENT, CHALLENGE, PAYWALL, ERROR, OTHER = (
+    "article", "listing", "consent", "challenge", "paywall", "error", "other",
+)  # fmt: skip
+KINDS = (ARTICLE, LISTING, CONSENT, CHALLENGE, PAYWALL, ERROR, OTHER)
+
 
 def utc_iso(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z``, to the second: the only timestamp form stored in records."""
@@ -123,6 +130,8 @@ class Article:
     image: str | None
     canonical_url: str  # canonical form (crawler.urls.canonicalize): the page's own, else its URL
     sources: dict[str, str]  # field name -> where its value came from
+    kind: str = ARTICLE  # one of KINDS
+    evidence: list[str] = field(default_factory=list)  # the signals that decided the kind
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,10 @@ class ArticleRecord:
     job_id: str
     extractor: Extractor
     sources: dict[str, str] = field(default_factory=dict)
+    # What the page is (KINDS) and the signals that said so; records stored before kinds existed
+    # were all articles.
+    kind: str = ARTICLE
+    kind_evidence: list[str] = field(default_factory=list)
     # Set when the record is archived: its place among the versions of this article.
     version: int | None = None
     first_seen_at: str | None = None

@@ -7,7 +7,8 @@ observers, so the spiders and the archive pipeline know nothing of health.
 
 from __future__ import annotations
 
-# A page was fetched and extracted. Arguments: url (after redirects), result (Article or Rejection).
+# A page was fetched and extracted. Arguments: url (after redirects), result (Article or Rejection),
+# archived (whether the page becomes a record: its kind and origin, crawler.admission).
 page_extracted = object()
 # A page was answered with an HTTP error status. Arguments: url, status.
 page_failed = object()

@@ -73,6 +73,7 @@ OBJECTS_DELIVERED_LATE = f"{PREFIX}/objects/delivered_late"
 MANIFEST_SPOOLED = f"{PREFIX}/manifest/spooled"
 STORE_RETRIES = f"{PREFIX}/store/retries"
 SKIPPED_PREFIX = f"{PREFIX}/skipped/"
+KINDS_PREFIX = f"{PREFIX}/kinds/"
 BROKEN_SOURCE_PREFIX = f"{PREFIX}/sources/broken/"
 SOURCE_ENTRIES = f"{PREFIX}/sources/entries"
 TOO_OLD = f"{PREFIX}/sources/too_old"
@@ -109,7 +110,7 @@ EXIT_STATUS = f"{PREFIX}/exit_status"
 
 
 def skipped(reason: str) -> str:
-    """The counter of pages not archived for ``reason`` (too_short, not_html, http_404, ...)."""
+    """The counter of pages not archived for ``reason`` (listing_page, not_html, http_404, ...)."""
     return SKIPPED_PREFIX + reason
 
 
@@ -136,6 +137,11 @@ def refuse_request(
     if not request.meta.get("dont_obey_robotstxt"):
         count_skip(stats, log, request.url, reason, detail)
     return IgnoreRequest(f"{reason}: {detail}")
+
+
+def kind(name: str) -> str:
+    """The counter of pages extracted as ``name`` (article, listing, consent, ...), archived or not."""
+    return KINDS_PREFIX + name
 
 
 def broken_source(reason: str) -> str:

@@ -110,6 +110,16 @@ def looks_like_listing(url: str) -> bool:
     return any(s in _LISTING_SEGMENTS for s in segments[:-1]) or last == "search"
 
 
+def names_a_story(url: str) -> bool:
+    """True when the URL's last path segment names one story (a slug of four words or more, or a
+    story number): what a listing's teasers link to."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if not segments:
+        return bool(_STORY_QUERY.search(urlsplit(url).query))
+    last = segments[-1].rsplit(".", 1)[0]
+    return len(_SLUG_WORDS.findall(last)) >= 4 or bool(_STORY_NUMBER.search(last))
+
+
 def record_id(canonical_url: str) -> str:
     """Stable id of an article: the first 128 bits of the SHA-256 of its canonical URL, in hex."""
     return hashlib.sha256(canonicalize(canonical_url).encode("utf-8")).hexdigest()[:32]

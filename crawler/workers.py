@@ -14,7 +14,7 @@ response in the scraper's slot, and the engine stops downloading while the slot 
 (SCRAPER_SLOT_MAX_ACTIVE_SIZE), so a slow pool slows the crawl instead of filling memory.
 
 Settings: EXTRACT_WORKERS (0: extract in the crawler's own thread), EXTRACT_TIMEOUT, EXTRACT_MIN_CHARS,
-EXTRACT_MAX_BYTES.
+EXTRACT_MAX_BYTES, ARCHIVE_DISCOVERED_KINDS.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from crawler import config
+from crawler.admission import Admission
 from crawler.extraction import ExtractOptions, Rejection
 from crawler.page import PageResult, PageTask, process_page
 
@@ -51,6 +52,14 @@ def extract_options(settings: BaseSettings) -> ExtractOptions:
         min_chars=config.integer(settings, "EXTRACT_MIN_CHARS", minimum=0),
         max_bytes=config.integer(settings, "EXTRACT_MAX_BYTES", minimum=1),
     )
+
+
+def admission(settings: BaseSettings) -> Admission:
+    """What each origin archives (ARCHIVE_DISCOVERED_KINDS), for the crawl and reextract."""
+    try:
+        return Admission.of_kinds(settings.getlist("ARCHIVE_DISCOVERED_KINDS"))
+    except ValueError as exc:
+        raise config.invalid(settings, "ARCHIVE_DISCOVERED_KINDS", str(exc)) from None
 
 
 def available_cores() -> int:

@@ -137,7 +137,13 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 # --- Extraction ----------------------------------------------------------------------------------
-# A page whose article text is shorter than this many characters is not archived (reason: too_short).
+# Which pages become records (crawler/admission.py): a URL given with -a url/-a urls, a feed's or a
+# news sitemap's entry is archived whatever kind of page it is, except consent, challenge and error
+# pages (never archived); a link the site spider found or a plain sitemap's entry only when its kind is
+# one of these (article, listing, paywall, other). Others are counted as skipped <kind>_page.
+ARCHIVE_DISCOVERED_KINDS = _env("ARCHIVE_DISCOVERED_KINDS", "article")
+# The prose (characters; CJK characters count 3) a page that declares nothing about itself (no
+# JSON-LD article, og:type or date) needs to be of kind article.
 EXTRACT_MIN_CHARS = 400
 # Pages larger than this are not parsed (reason: too_large); Scrapy's DOWNLOAD_MAXSIZE cuts the download.
 EXTRACT_MAX_BYTES = 5 * 1024 * 1024

@@ -52,16 +52,19 @@ SUMMARY = re.compile(
 )
 
 
-def urls_file(tmp_path: Path, urls: list[str]) -> str:
-    path = tmp_path / f"urls-{len(list(tmp_path.glob('urls-*')))}.txt"
-    path.write_text("".join(f"{url}\n" for url in urls), "utf-8")
-    return str(path)
-
-
 def crawl(
     urls: list[str], tmp_path: Path, settings: list[str], *extra: str, env: dict[str, str] | None = None
 ) -> Any:
-    result = run_crawl("article", "-a", f"urls={urls_file(tmp_path, urls)}", *settings, *extra, env=env)
+    """Crawl ``urls`` as a plain sitemap lists them: every page is fetched and captured, and only
+    the articles become records (crawler.admission), as in a scheduled crawl."""
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    with LocalSite(tmp_path) as listing:
+        sitemap = listing.add_route(
+            "/sitemap.xml",
+            body=f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode(),
+            content_type="application/xml",
+        )
+        result = run_crawl("sitemap", "-a", f"url={sitemap}", *settings, *extra, env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.support.crawls import (
     ARTICLES,
     DEMO,
     PROJECT_DIR,
+    SITE_KINDS,
     SITE_SKIP_REASONS,
     read_local_records,
     run_crawl,
@@ -76,14 +78,20 @@ def test_crawl_of_the_sample_site_archives_every_article_once(
     archive = tmp_path / "archive"
     result = run_crawl("article", "-a", f"urls={urls}", "-s", f"ARCHIVE_URI={archive}", *crawl_settings)
     assert result.returncode == 0, result.stderr[-3000:]
+    # Every page given by URL is archived, whatever its kind (crawler.admission).
+    kinds = SITE_KINDS + Counter({"article": len(ARTICLES)})
     assert result.stdout.splitlines() == [
         f"pages fetched:   {len(site_pages()) + 1}",  # and robots.txt
-        f"records written: 13 to {archive.as_uri()} (new 13, changed 0)",
+        "pages by kind:   " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())),
+        f"records written: {len(site_pages())} to {archive.as_uri()} (new {len(site_pages())}, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
-        skipped_line(SITE_SKIP_REASONS),
+        "pages skipped:   0 (none)",
         "finish reason:   finished",
     ]
-    records = read_local_records(archive)
+    everything = read_local_records(archive)
+    kind_of = {r["url"][len(site.url) + 1 :]: r["kind"] for r in everything.values()}
+    assert kind_of == {path: DEMO[path].get("kind", "article") for path in DEMO}
+    records = {key: r for key, r in everything.items() if r["kind"] == "article"}
     assert sorted(r["url"][len(site.url) + 1 :] for r in records.values()) == ARTICLES
     job_ids = {r["job_id"] for r in records.values()}
     assert len(job_ids) == 1 and job_ids.pop().startswith("article-")
@@ -275,11 +283,15 @@ def test_make_demo_command_crawls_the_sample_site(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.splitlines()
     assert re.fullmatch(r"Serving the sample news site at http://127\.0\.0\.1:\d+/", lines[0])
+    # The site spider from the home page, two links deep: every page, the home page once more as "/",
+    # the Atom feed a section links to (not HTML), and robots.txt.
+    kinds = SITE_KINDS + Counter({"article": len(ARTICLES), "listing": 1})
     assert lines[1:] == [
-        f"pages fetched:   {len(site_pages()) + 1}",
+        f"pages fetched:   {len(site_pages()) + 3}",
+        "pages by kind:   " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())),
         f"records written: 13 to {archive.as_uri()} (new 13, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
-        skipped_line(SITE_SKIP_REASONS),
+        skipped_line(SITE_SKIP_REASONS + Counter(["listing_page", "not_html"])),
         "finish reason:   finished",
     ]
     assert len(read_local_records(archive)) == 13

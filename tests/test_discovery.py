@@ -191,7 +191,7 @@ def test_site_spider_follows_links_and_archives_only_articles(
     assert "records written: 13" in result.stdout
     # Every page of the sample site that is not an article, the home page once more as "/" (the link to
     # it), and the Atom feed a section page links to, which is not HTML.
-    skipped = SITE_SKIP_REASONS + Counter([DEMO["index.html"]["skip_reason"], "not_html"])
+    skipped = SITE_SKIP_REASONS + Counter([f"{DEMO['index.html']['kind']}_page", "not_html"])
     assert skipped_line(skipped) in result.stdout.splitlines()
 
 

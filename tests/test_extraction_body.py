@@ -87,6 +87,12 @@ def test_a_lead_outside_the_body_container_is_recovered_but_not_an_author_bio() 
     assert blocks == [lead, *PARAGRAPHS]
 
 
+def _kind(markup: bytes | str, url: str) -> str:
+    result = extract(markup if isinstance(markup, bytes) else markup.encode(), url, HTML, FETCHED)
+    assert isinstance(result, Article), result
+    return result.kind
+
+
 @pytest.mark.parametrize(
     ("url", "head", "is_article"),
     [
@@ -105,7 +111,8 @@ def test_a_lead_outside_the_body_container_is_recovered_but_not_an_author_bio() 
 def test_pages_without_type_or_date_are_judged_by_url_shape(url: str, head: str, is_article: bool) -> None:
     markup = page(PARAS, head).replace(b"<meta property='og:type' content='article'>", b"")
     result = extract(markup, url, HTML, FETCHED)
-    assert isinstance(result, Article) is is_article, result
+    assert isinstance(result, Article), result
+    assert (result.kind == "article") is is_article, result.evidence
 
 
 @pytest.mark.parametrize(
@@ -124,7 +131,7 @@ def test_a_url_that_names_one_story_is_an_articles_whatever_section_it_is_in(
     url: str, is_article: bool
 ) -> None:
     markup = page(PARAS).replace(b"<meta property='og:type' content='article'>", b"")
-    assert isinstance(extract(markup, url, HTML, FETCHED), Article) is is_article
+    assert _kind(markup, url) == ("article" if is_article else "listing")
 
 
 @pytest.mark.parametrize(
@@ -137,7 +144,7 @@ def test_a_url_that_names_one_story_is_an_articles_whatever_section_it_is_in(
 def test_a_short_story_under_og_type_website_is_kept_on_a_story_url(url: str, is_article: bool) -> None:
     two = f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]} {PARAGRAPHS[2]}</p>"
     markup = page(two).replace(b"content='article'", b"content='website'")
-    assert isinstance(extract(markup, url, HTML, FETCHED), Article) is is_article
+    assert _kind(markup, url) == ("article" if is_article else "listing")
 
 
 def test_an_article_told_in_list_items_is_an_article() -> None:

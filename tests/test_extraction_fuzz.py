@@ -119,7 +119,7 @@ URLS = st.one_of(
 def check(result: Article | Rejection) -> None:
     if isinstance(result, Rejection):
         assert result.reason != "extraction_error", result.detail
-        assert result.reason in {"not_html", "empty", "too_large", "unparseable", "too_short", "not_article"}
+        assert result.reason in {"not_html", "empty", "too_large", "unparseable", "no_text", "too_deep"}
         return
     assert isinstance(result, Article)
     assert result.text.strip()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.extraction import Rejection, extract
+from crawler.extraction import Article, extract
 from tests.support.extraction import FETCHED, FIXTURE_PAGES, FIXTURES, HTML, article
 
 ARTICLES = {name: e for name, e in FIXTURES.items() if e["is_article"]}
@@ -45,7 +45,7 @@ def test_fixture_page_body_is_the_whole_article_and_nothing_else(name: str) -> N
 
 
 @pytest.mark.parametrize("name", sorted(OTHERS))
-def test_fixture_pages_that_are_not_articles_are_skipped_for_their_reason(name: str) -> None:
+def test_fixture_pages_that_are_not_articles_have_their_kind(name: str) -> None:
     result = extract((FIXTURE_PAGES / name).read_bytes(), "https://news.example.com/x", HTML, FETCHED)
-    assert isinstance(result, Rejection), result
-    assert result.reason == OTHERS[name]["skip_reason"]
+    assert isinstance(result, Article), result
+    assert result.kind == OTHERS[name]["kind"]

@@ -139,14 +139,14 @@ def test_a_site_that_changes_its_template_is_flagged_alone_with_its_figures(
     lines = report.stdout.decode().splitlines()
     assert lines[:5] == [
         CHANGED,
-        "started_at\tjob\tpages\tarticles\trejected\thttp_errors\tbody_median\tbody_p10\ttitle\t"
+        "started_at\tjob\tpages\tarticles\trejected\twalls\thttp_errors\tbody_median\tbody_p10\ttitle\t"
         "published_minute\tpublished_day\tauthors\tlead\tlanguage\tstate",
-        f"{runs[0]['started_at']}\tpapers\t{PAGES}\t{PAGES}\t0.00\t0.00\t{expected['body_median']['value']}\t"
+        f"{runs[0]['started_at']}\tpapers\t{PAGES}\t{PAGES}\t0.00\t0.00\t0.00\t{expected['body_median']['value']}\t"
         f"{expected['body_p10']['value']}\t1.00\t0.00\t0.00\t0.00\t0.00\t1.00\t"
         "DEGRADED body_median,body_p10,published_minute,published_day,authors",
-        f"{runs[1]['started_at']}\tpapers\t{PAGES}\t{PAGES}\t0.00\t0.00\t{usual_median}\t"
+        f"{runs[1]['started_at']}\tpapers\t{PAGES}\t{PAGES}\t0.00\t0.00\t0.00\t{usual_median}\t"
         f"{expected['body_p10']['usual']}\t1.00\t1.00\t1.00\t1.00\t0.00\t1.00\tlittle history",
-        f"{runs[2]['started_at']}\tpapers\t{PAGES}\t{PAGES}\t0.00\t0.00\t{usual_median}\t"
+        f"{runs[2]['started_at']}\tpapers\t{PAGES}\t{PAGES}\t0.00\t0.00\t0.00\t{usual_median}\t"
         f"{expected['body_p10']['usual']}\t1.00\t1.00\t1.00\t1.00\t0.00\t1.00\tnew",
     ]
     sparkline = f"{CHANGED}  ██▁  {expected['body_median']['value']} .. {usual_median}"  # oldest first

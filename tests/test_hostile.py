@@ -118,14 +118,14 @@ def hostile_pages(site: LocalSite) -> list[tuple[str, str]]:
     )
     route(
         "/no-body.html",
-        "too_short",
+        "no_text",
         body=b"<html><head><title>Only a head</title></head></html>",
         content_type=HTML,
     )
     route("/deep.html", "archived", body=deep.encode("utf-8"), content_type=HTML)  # flattened
     route(
         "/scripts-only.html",
-        "too_short",
+        "no_text",
         body=b"<html><body><script>var a=1;</script></body></html>",
         content_type=HTML,
     )

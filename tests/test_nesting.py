@@ -76,5 +76,5 @@ def test_a_page_still_cut_by_the_parser_says_so(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(nesting, "flatten", lambda markup: markup)  # as if flattening did not help
     result = extract(nested("div", 10_000).encode(), "http://news.example/a.html", HEADERS, FETCHED)
     assert result == Rejection(
-        "too_short", "9 characters of text read before nesting 256 levels deep stopped the parser"
+        "too_deep", "9 characters of text read before nesting 256 levels deep stopped the parser"
     )

@@ -1,6 +1,8 @@
-"""``make demo``: serve the sample news site on 127.0.0.1, crawl every page of it, archive to ./archive.
+"""``make demo``: serve the sample news site on 127.0.0.1, crawl it from its home page, archive to
+./archive.
 
-The crawl runs as ``python -m scrapy crawl article``, exactly as a user would run it, and the
+The crawl runs as ``python -m scrapy crawl site``, exactly as a user would run it: it follows links two
+deep, archives the articles and counts the fronts, sections and other pages it only followed; the
 command's own summary says what was fetched, written and skipped.
 """
 
@@ -10,7 +12,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from crawler.demo.server import SITE_DIR, LocalSite
@@ -39,10 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     site = _serve(args.port)
     try:
         print(f"Serving the sample news site at {site.url}/", flush=True)
-        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as urls:
-            urls.write("".join(f"{site.url}{path}\n" for path in site_pages()))
         command = [
-            sys.executable, "-m", "scrapy", "crawl", "article", "-a", f"urls={urls.name}",
+            sys.executable, "-m", "scrapy", "crawl", "site", "-a", f"url={site.url}/", "-a", "depth=2",
             "-s", f"ARCHIVE_URI={args.archive}", "-s", "LOG_LEVEL=WARNING",
             "-s", "AUTOTHROTTLE_ENABLED=False",
         ]  # fmt: skip
@@ -50,7 +49,6 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode
     finally:
         site.stop()
-        Path(urls.name).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Page extraction: one page's bytes in, an Article or the reason it is not one out.
+"""Page extraction: one page's bytes in, an Article of some kind out, or the reason the page has no
+text at all.
 
 The package imports nothing from Scrapy, so the extraction worker processes (crawler.workers) load
 only it. Its modules, in the order a page goes through them:
@@ -7,11 +8,14 @@ only it. Its modules, in the order a page goes through them:
     nesting.py    markup nested deeper than the parser goes, flattened
     metadata.py   what the page says about itself: JSON-LD, meta tags, <time>, bylines, datelines
     prune.py      what is never the article, taken out before trafilatura reads the page
-    body.py       the article's text: trafilatura, the lead, article or not
+    body.py       the article's text: trafilatura, the lead; visible.py  a page's text when no body
+    kinds.py      what the page is: article, listing, consent, challenge, paywall, error, other
     fields.py     title, authors, dates, site name, language, tags, image, canonical URL
     dates.py      page dates to exact instants (python-dateutil); bylines.py  names in bylines
 
-``extract`` never raises on bad input: every failure is a Rejection with a reason.
+``extract`` never raises on bad input: every HTML page with text is an Article with a ``kind`` (what
+is archived is decided by where its URL came from, crawler.admission); a Rejection is left only for
+what has no text (not HTML, empty, too large, unparseable) and for a bug in extraction.
 """
 
 from __future__ import annotations
@@ -21,12 +25,13 @@ import traceback
 from collections.abc import Mapping
 from datetime import datetime
 
-from crawler.extraction import body, fields, nesting
+from crawler.extraction import body, fields, kinds, nesting
 from crawler.extraction.decode import decode_html, screen, tidy
 from crawler.extraction.fields import MAX_TITLE_CHARS, strip_site_name
-from crawler.extraction.metadata import parse_html, read_metadata
+from crawler.extraction.metadata import parse_html, read_metadata, text_length
 from crawler.extraction.options import EXTRACTOR, ExtractOptions, Rejection
-from crawler.record import Article
+from crawler.extraction.visible import visible_blocks
+from crawler.record import ARTICLE, OTHER, PAYWALL, Article
 
 __all__ = [
     "EXTRACTOR",
@@ -48,7 +53,7 @@ def extract(
     fetched_at: datetime,
     options: ExtractOptions | None = None,
 ) -> Article | Rejection:
-    """Turn a fetched page into an Article, or a Rejection naming why it is not one.
+    """Turn a fetched page into an Article of some kind, or a Rejection naming why it has no text.
 
     An exception here is a bug, whatever the page holds: it becomes the Rejection
     ``extraction_error``, whose detail names the exception and whose traceback goes with it to the
@@ -68,42 +73,48 @@ def _extract(
     refused = screen(data, content_type, options)
     if refused is not None:
         return refused
-    tree = parse_html(decode_html(data, content_type))
+    markup = decode_html(data, content_type)
+    tree = parse_html(markup)
     if tree is None:
         return Rejection("unparseable", "no HTML document")
-    if tree.find("body") is None:
-        return Rejection("too_short", "0 characters of text")
     page = read_metadata(tree)
-    blocks, standfirst = body.body_blocks(tree, url, page)
+    blocks, standfirst = body.body_blocks(tree, url, page) if tree.find("body") is not None else ([], False)
     blocks = [clean for block in blocks if (clean := tidy(block))]
-    short = _too_short(blocks, options, tree)
-    if short is not None:
-        return short
+    from_body = bool(blocks)
+    if not from_body:  # a listing, a wall, an error page: what it shows is its text
+        blocks = [clean for block in visible_blocks(tree) if (clean := tidy(block))]
+        if not blocks:
+            return _no_text(tree)
+    if nesting.cut_by_parser(tree) and text_length("".join(blocks)) < options.min_chars:
+        return _no_text(tree, blocks)
     published, modified = fields.page_dates(page, fetched_at)
-    if not body.is_article(blocks, page, url, published is not None):
-        return Rejection("not_article", "no article prose")
-    if published is None:  # searched for only now: a date found anywhere on a page is no sign of an article
+    dated = published is not None
+    kind = kinds.classify(
+        kinds.Page(tree, markup, url, headers, page, blocks, from_body, dated, options.min_chars)
+    )
+    if published is None and kind.kind in _DATED_KINDS:
+        # Searched for only now: a date found anywhere on a page is no sign of an article.
         published = fields.searched_published(tree, url, fetched_at)
     site = _tidied(fields.site_name(page))
     title, title_source = fields.title(page, site)
     title = _tidied(title)
-    blocks = [b for b in blocks if title is None or b.casefold() != title.casefold()]
-    text = "\n\n".join(blocks)
-    if body.text_length(text) < options.min_chars:  # the text was mostly the headline repeated
-        return Rejection("too_short", f"{len(text)} characters of text besides the title")
+    # The headline repeated in the body is not text; a page whose only text it is keeps it.
+    blocks = [b for b in blocks if title is None or b.casefold() != title.casefold()] or blocks
     byline, authors_source = fields.authors(page, tree, site)
     description = _tidied(fields.description(page))
     sources = {"title": title_source, "authors": authors_source}
     lead = fields.lead_source(blocks, description, standfirst)
     if lead:
         sources["lead"] = lead
+    if not from_body:
+        sources["text"] = "visible"
     if published:
         sources["published_at"] = published.source
     if modified:
         sources["modified_at"] = modified.source
     return Article(
         title=title,
-        text=text,
+        text="\n\n".join(blocks),
         authors=[tidy(name) for name in byline.authors],
         agencies=[tidy(name) for name in byline.agencies],
         published=published,
@@ -115,21 +126,25 @@ def _extract(
         image=fields.image(page, url),
         canonical_url=fields.canonical(page, url),
         sources=sources,
+        kind=kind.kind,
+        evidence=kind.evidence,
     )
+
+
+# Kinds whose publication date is searched for in the page's text when it declares none: a listing's
+# or a wall's dates are its teasers' or the day's.
+_DATED_KINDS = {ARTICLE, PAYWALL, OTHER}
 
 
 def _tidied(text: str | None) -> str | None:
     return tidy(text) if text is not None else None
 
 
-def _too_short(blocks: list[str], options: ExtractOptions, tree: object) -> Rejection | None:
-    text = "\n\n".join(blocks)
-    if body.text_length(text) >= options.min_chars:
-        return None
-    if nesting.cut_by_parser(tree):  # even once flattened (crawler.extraction.nesting): say so
-        return Rejection(
-            "too_short",
-            f"{len(text)} characters of text read before nesting {nesting.PARSER_MAX_DEPTH} levels "
-            "deep stopped the parser",
-        )
-    return Rejection("too_short", f"{len(text)} characters of text")
+def _no_text(tree: object, blocks: list[str] | None = None) -> Rejection:
+    """No text; or little, read before the parser stopped at markup nested too deep even once
+    flattened (crawler.extraction.nesting): the page is broken, whatever its kind."""
+    if nesting.cut_by_parser(tree):
+        read = len("\n\n".join(blocks or []))
+        why = f"{read} characters of text read before nesting {nesting.PARSER_MAX_DEPTH} levels deep"
+        return Rejection("too_deep", f"{why} stopped the parser")
+    return Rejection("no_text", "0 characters of text")

@@ -10,7 +10,9 @@ figures from the manifests.
 
     pages                  pages of the domain the crawl fetched (a response, or an HTTP error)
     articles               pages that became a record (new, changed or unchanged)
-    rejected               share of the pages extracted that were rejected (not_article, too_short, ...)
+    rejected               share of the pages extracted that were not archived (no text, a listing
+                           reached by a link, a wall, ...)
+    walls                  share of the pages extracted that were consent or bot-check (challenge) pages
     http_errors            share of the pages answered with an HTTP error status
     body_median, body_p10  median and 10th percentile of the articles' text length (characters)
     title, published_minute, published_day, authors, lead, language
@@ -29,7 +31,8 @@ from typing import Any
 
 SHARES = ("title", "published_minute", "published_day", "authors", "lead", "language")
 LENGTHS = ("body_median", "body_p10")
-RISES = ("rejected", "http_errors")
+RISES = ("rejected", "walls", "http_errors")
+WALLS = ("consent", "challenge")  # kinds of page a site shows instead of its articles
 FIGURES = ("pages", "articles", *RISES, *LENGTHS, *SHARES)
 # Text lengths are kept as a histogram of buckets 5% wide, so the runs of a shared frontier's
 # processes add up; a percentile is its bucket's lower bound.
@@ -54,6 +57,7 @@ class DomainRun:
     http_errors: Counter[str] = field(default_factory=Counter)  # by status
     lengths: Counter[int] = field(default_factory=Counter)  # bucket -> articles
     fields: Counter[str] = field(default_factory=Counter)  # SHARES -> articles that have it
+    kinds: Counter[str] = field(default_factory=Counter)  # pages with text by kind, archived or not
     extracted: int = 0  # pages that reached extraction
 
     @property
@@ -74,6 +78,7 @@ class DomainRun:
             "pages": self.pages,
             "articles": articles,
             "rejected": _share(rejected, self.extracted),
+            "walls": _share(sum(self.kinds[kind] for kind in WALLS), self.extracted),
             "http_errors": _share(http, self.pages),
             "body_median": self._percentile(0.5),
             "body_p10": self._percentile(0.1),
@@ -97,6 +102,7 @@ class DomainRun:
             **self.figures(),
             "records": {name: self.outcomes[name] for name in ("new", "changed", "unchanged")},
             "skipped": dict(sorted(self.skipped.items())),
+            "kinds": dict(sorted(self.kinds.items())),
             "http_status": dict(sorted(self.http_errors.items())),
             "extracted": self.extracted,
             "lengths": {str(bucket): count for bucket, count in sorted(self.lengths.items())},
@@ -109,6 +115,7 @@ class DomainRun:
             pages=int(data.get("pages", 0)),
             outcomes=Counter(data.get("records", {})),
             skipped=Counter(data.get("skipped", {})),
+            kinds=Counter(data.get("kinds", {})),
             http_errors=Counter(data.get("http_status", {})),
             lengths=Counter({int(k): v for k, v in data.get("lengths", {}).items()}),
             fields=Counter(data.get("with", {})),
@@ -120,6 +127,7 @@ class DomainRun:
         self.extracted += other.extracted
         self.outcomes.update(other.outcomes)
         self.skipped.update(other.skipped)
+        self.kinds.update(other.kinds)
         self.http_errors.update(other.http_errors)
         self.lengths.update(other.lengths)
         self.fields.update(other.fields)

@@ -28,6 +28,7 @@ from scrapy.crawler import Crawler
 from crawler import config
 from crawler import signals as announced
 from crawler import stats as names
+from crawler.admission import skip_reason
 from crawler.errors import StorageError
 from crawler.extraction import Article, Rejection
 from crawler.health.figures import DomainRun, Thresholds, Verdict, describe, judge
@@ -73,13 +74,19 @@ class HealthMonitor:
 
     # --- what the crawl announces -----------------------------------------------------------------
 
-    def extracted(self, url: str, result: Article | Rejection) -> None:
-        """A page fetched and extracted: an article, or the reason it is not one."""
+    def extracted(self, url: str, result: Article | Rejection, archived: bool = True) -> None:
+        """A page fetched and extracted: its kind, and whether it became a record; or the reason it
+        has no text."""
         domain = self._domain(url)
         domain.pages += 1
         if isinstance(result, Rejection):
             domain.extracted += 1
             domain.skipped[result.reason] += 1
+            return
+        domain.kinds[result.kind] += 1
+        if not archived:
+            domain.extracted += 1
+            domain.skipped[skip_reason(result.kind)] += 1
             return
         published = result.published
         present = {

@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from crawler import signals as announced
 from crawler import stats as names
+from crawler.admission import GIVEN, ORIGIN, Admission, origin_of, skip_reason
 from crawler.assemble import Fetch, assemble, with_listing
 from crawler.extraction import Article, ExtractOptions, Rejection
 from crawler.job_names import new_job_id
@@ -25,7 +26,7 @@ from crawler.middlewares.incremental import ARTICLE, URL_STATE
 from crawler.page import PageTask, capture_page
 from crawler.record import ArticleRecord, now_utc
 from crawler.urls import parse_url_arguments
-from crawler.workers import ExtractionPool, extract_options
+from crawler.workers import ExtractionPool, admission, extract_options
 from pipelines.extensions import WarcCapture, capture_of
 
 logger = logging.getLogger(__name__)
@@ -34,13 +35,16 @@ logger = logging.getLogger(__name__)
 class ArchiveSpider(scrapy.Spider):
     """Base of the archiving spiders.
 
-    Settings: EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES, EXTRACT_WORKERS, EXTRACT_TIMEOUT, ARCHIVE_JOB_ID.
+    Settings: EXTRACT_MIN_CHARS, EXTRACT_MAX_BYTES, EXTRACT_WORKERS, EXTRACT_TIMEOUT, ARCHIVE_JOB_ID,
+    ARCHIVE_DISCOVERED_KINDS.
 
-    Every spider starts from ``-a url=URL[,URL...]`` or ``-a urls=FILE``.
+    Every spider starts from ``-a url=URL[,URL...]`` or ``-a urls=FILE``. Each article request says
+    where its URL came from (``meta[ORIGIN]``, crawler.admission): what becomes a record depends on it.
     """
 
     job_id: str
     extract_options: ExtractOptions
+    admission: Admission
     extraction: ExtractionPool
     arguments: dict[str, str]
 
@@ -56,6 +60,7 @@ class ArchiveSpider(scrapy.Spider):
         spider.arguments = {k: str(v) for k, v in kwargs.items() if not k.startswith("_")}
         settings = crawler.settings
         spider.extract_options = extract_options(settings)
+        spider.admission = admission(settings)
         spider.extraction = ExtractionPool.from_crawler(crawler)
         # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
         spider.job_id = (
@@ -78,9 +83,12 @@ class ArchiveSpider(scrapy.Spider):
                 await self.crawler.signals.wait_for(signals.scheduler_empty)
             yield request
 
-    def article_request(self, url: str, listing: Listing | None = None) -> scrapy.Request:
-        """A request for an article page; ``listing`` is what a feed or sitemap said about it."""
-        meta = {ARTICLE: True, "listing": listing}
+    def article_request(
+        self, url: str, listing: Listing | None = None, origin: str | None = None
+    ) -> scrapy.Request:
+        """A request for an article page; ``listing`` is what a feed or sitemap said about it, ``origin``
+        where the URL came from (by default a URL given, or the listing's kind)."""
+        meta = {ARTICLE: True, "listing": listing, ORIGIN: origin or origin_of(listing)}
         return scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta)
 
     def skip(self, url: str, reason: str, detail: str, traceback: str | None = None) -> None:
@@ -109,6 +117,7 @@ class ArchiveSpider(scrapy.Spider):
             spider=self.name,
             job_id=self.job_id,
             listing=response.meta.get("listing"),
+            origin=response.meta.get(ORIGIN) or GIVEN,
         )
         state = response.meta.get(URL_STATE)
         previous = state.capture if state is not None else None
@@ -118,6 +127,7 @@ class ArchiveSpider(scrapy.Spider):
             capture=self.capture is not None,
             previous=previous,
             context=fetch.context(),
+            admission=self.admission,
         )
         # Whether the page is HTML at all is extraction's decision (crawler.extraction.decode.screen).
         page = await self.extraction.process(task)
@@ -134,9 +144,17 @@ class ArchiveSpider(scrapy.Spider):
             else:
                 if captured.revisit:
                     capture = previous  # the response with the body: a revisit has none
-        self.crawler.signals.send_catch_log(announced.page_extracted, url=response.url, result=result)
+        archived = isinstance(result, Article) and self.admission.archives(result.kind, fetch.origin)
+        self.crawler.signals.send_catch_log(
+            announced.page_extracted, url=response.url, result=result, archived=archived
+        )
         if isinstance(result, Rejection):
             self.skip(response.url, result.reason, result.detail, result.traceback)
+            return
+        self.crawler.stats.inc_value(names.kind(result.kind))
+        if not archived:
+            why = f"{result.kind} page from {fetch.origin.replace('_', ' ')}: {'; '.join(result.evidence)}"
+            self.skip(response.url, skip_reason(result.kind), why)
             return
         if fetch.listing is not None:
             result, disagreement = with_listing(result, fetch.listing, fetched_at)

@@ -1,7 +1,9 @@
 """``scrapy crawl site -a url=START[,START...] -a depth=N``: follow links within the start URLs' sites.
 
-Every page reached within ``depth`` links (default 2) goes through extraction: articles are archived,
-other pages (fronts, sections, tag pages, galleries) are counted under their reason and only followed.
+Every page reached within ``depth`` links (default 2) goes through extraction. Of the start pages
+and the pages reached by links, articles are archived (and the kinds ARCHIVE_DISCOVERED_KINDS adds,
+crawler.admission); the others (fronts, sections, tag pages, galleries) are counted as skipped
+``<kind>_page`` and only followed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 
+from crawler.admission import LINK, ORIGIN, SEED
 from crawler.errors import ArgumentError
 from crawler.record import ArticleRecord
 from crawler.spiders.base import ArchiveSpider
@@ -36,7 +39,9 @@ class SiteSpider(ArchiveSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         requests = (
-            scrapy.Request(url, callback=self.parse_page, errback=self.on_error, meta={DEPTH: 0})
+            scrapy.Request(
+                url, callback=self.parse_page, errback=self.on_error, meta={DEPTH: 0, ORIGIN: SEED}
+            )
             for url in self.start_urls
         )
         async for request in self.as_room_allows(requests):
@@ -47,7 +52,7 @@ class SiteSpider(ArchiveSpider):
         depth = response.meta.get(DEPTH, 0)
         if depth < self.depth and isinstance(response, HtmlResponse):
             for link in self.links.extract_links(response):
-                request = self.article_request(link.url)
+                request = self.article_request(link.url, origin=LINK)
                 request.callback = self.parse_page
                 request.meta[DEPTH] = depth + 1
                 yield request

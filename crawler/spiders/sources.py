@@ -126,10 +126,13 @@ def parse_sitemap(body: bytes, url: str) -> Parsed:
         loc = _child_text(element, "loc")
         if not loc or not is_http_url(urljoin(url, loc)):
             continue
-        published = _child_text(element, "news", "publication_date") or _child_text(element, "lastmod")
-        entries.append(
-            Listing("sitemap", urljoin(url, loc), _child_text(element, "news", "title"), published)
+        news_date, news_title = (
+            _child_text(element, "news", "publication_date"),
+            _child_text(element, "news", "title"),
         )
+        published = news_date or _child_text(element, "lastmod")
+        news = news_date is not None or news_title is not None
+        entries.append(Listing("sitemap", urljoin(url, loc), news_title, published, news))
     if not entries:
         raise BrokenSource(problem or "empty", "no entries")
     return Parsed(kind, entries, problem)

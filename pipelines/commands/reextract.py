@@ -24,6 +24,7 @@ from typing import IO, Any
 
 from crawler import exit_status
 from crawler import stats as names
+from crawler.admission import Admission, origin_of, skip_reason
 from crawler.assemble import Fetch, assemble, with_listing
 from crawler.config import project_settings
 from crawler.errors import UsageError
@@ -33,7 +34,7 @@ from crawler.page import PageResult, PageTask
 from crawler.record import ArticleRecord
 from crawler.stats import Counts
 from crawler.wording import plural
-from crawler.workers import ExtractionPool, available_cores, extract_options
+from crawler.workers import ExtractionPool, admission, available_cores, extract_options
 from pipelines.commands.common import Progress, check_filters, open_archive
 from pipelines.read.raw import Capture, RawPage, captures, read_page, segment_days
 from pipelines.read.records import FETCHED, Query
@@ -77,6 +78,7 @@ def run(options: argparse.Namespace, out: IO[str]) -> int:
             options.query,
             pool=pool,
             options=extract_options(settings),
+            admission=admission(settings),
             readers=options.workers,
             dry_run=options.dry_run,
             step=progress.step,
@@ -140,10 +142,12 @@ def reextract(
     pool: ExtractionPool,
     options: ExtractOptions,
     readers: int,
+    admission: Admission | None = None,
     dry_run: bool = False,
     step: Callable[[], None] = lambda: None,
 ) -> Reextraction:
     done = Reextraction()
+    admission = admission or Admission()
     state = ArchiveState(store)
     window = 2 * max(1, pool.workers) + readers
     with ThreadPoolExecutor(max_workers=readers) as reading:
@@ -152,7 +156,7 @@ def reextract(
             step()
             if not _wanted(page, query):
                 continue
-            outcome = _archive(page, result, archiver, state, dry_run)
+            outcome = _archive(page, result, admission, archiver, state, dry_run)
             if outcome.startswith("skipped:"):
                 done.skipped[outcome[len("skipped:") :]] += 1
             else:
@@ -195,12 +199,20 @@ def _wanted(page: RawPage, query: Query) -> bool:
 
 
 def _archive(
-    page: RawPage, result: PageResult, archiver: Archiver, state: ArchiveState, dry_run: bool
+    page: RawPage,
+    result: PageResult,
+    admission: Admission,
+    archiver: Archiver,
+    state: ArchiveState,
+    dry_run: bool,
 ) -> str:
     article = result.result
     if not isinstance(article, Article):
         return f"skipped:{article.reason}"
-    record = _record(page, article)
+    origin = _origin(page)
+    if not admission.archives(article.kind, origin):
+        return f"skipped:{skip_reason(article.kind)}"
+    record = _record(page, article, origin)
     if dry_run:
         found, _ = state.article(record.id)
         latest = found.latest() if found else None
@@ -212,7 +224,16 @@ def _archive(
     return names.OUTCOMES[outcome]
 
 
-def _record(page: RawPage, article: Article) -> ArticleRecord:
+def _origin(page: RawPage) -> str:
+    """Where the captured page's URL came from, as the crawl kept it (or as can be told from older
+    captures' spider and listing)."""
+    context = page.metadata
+    return str(
+        context.get("origin") or origin_of(Listing.from_dict(context.get("listing")), context.get("spider"))
+    )
+
+
+def _record(page: RawPage, article: Article, origin: str) -> ArticleRecord:
     """The record the crawl would have made of the page, with today's extractor."""
     exchange, context = page.exchange, page.metadata
     fetch = Fetch(
@@ -224,6 +245,7 @@ def _record(page: RawPage, article: Article) -> ArticleRecord:
         spider=context.get("spider") or "unknown",
         job_id=context.get("job_id") or "unknown",
         listing=Listing.from_dict(context.get("listing")),
+        origin=origin,
     )
     if fetch.listing is not None:
         article, _ = with_listing(article, fetch.listing, fetch.fetched_at)

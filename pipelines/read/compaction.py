@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from crawler.errors import BadRecord, Conflict, StorageError
-from crawler.record import encode_json, instant, now_utc, utc_iso
+from crawler.record import ARTICLE, encode_json, instant, now_utc, utc_iso
 from pipelines.storage import ArchiveStore
 from pipelines.storage.keys import (
     compacted_file_key,
@@ -51,6 +51,7 @@ SCHEMA = pa.schema(
         ("published_at", _TIMESTAMP),
         ("published_date", pa.string()),
         ("language", pa.string()),
+        ("kind", pa.string()),  # records stored before kinds existed are articles
         ("authors", pa.list_(pa.string())),
         ("spider", pa.string()),
         ("job_id", pa.string()),
@@ -229,6 +230,7 @@ def _parquet(rows: list[Row]) -> bytes:
             "published_at": instant(record.get("published_at")),
             "authors": [a for a in _list(record.get("authors")) if isinstance(a, str)],
             "version": record.get("version") if isinstance(record.get("version"), int) else None,
+            "kind": record.get("kind") if isinstance(record.get("kind"), str) else ARTICLE,
         }
         for name in SCHEMA.names:
             value = values[name] if name in values else record.get(name)

@@ -29,7 +29,10 @@ FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 SITE_PAGES: list[dict[str, Any]] = json.loads((SITE_DIR / "expected.json").read_text("utf-8"))["pages"]
 DEMO = {p["path"]: p for p in SITE_PAGES}
 ARTICLES = sorted(path for path, page in DEMO.items() if page["is_article"])
-SITE_SKIP_REASONS: Counter[str] = Counter(p["skip_reason"] for p in SITE_PAGES if not p["is_article"])
+# The sample site's pages that are not articles, by kind; a crawl that reaches them by links (the
+# site spider) skips them as "<kind>_page", one given them by URL archives them.
+SITE_KINDS: Counter[str] = Counter(p["kind"] for p in SITE_PAGES if not p["is_article"])
+SITE_SKIP_REASONS: Counter[str] = Counter({f"{kind}_page": n for kind, n in SITE_KINDS.items()})
 # A run manifest's counts when the run found nothing.
 ZERO_COUNTS = {
     "pages_fetched": 0,

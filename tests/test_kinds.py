@@ -1,0 +1,108 @@
+"""The page's kind (crawler.extraction.kinds): every HTML page with text is an Article of some kind,
+with the signals that decided it; a Rejection is left for pages without text."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.admission import GIVEN, LINK, NEWS_SITEMAP, SEED, SITEMAP, Admission
+from crawler.extraction import Article, Rejection, extract
+from crawler.record import KINDS
+
+FIXTURES = Path(__file__).parent / "fixtures" / "kinds"
+EXPECTED: dict[str, dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text("utf-8"))["pages"]
+FETCHED = datetime(2026, 6, 1, tzinfo=timezone.utc)
+HTML = {"content-type": "text/html; charset=utf-8"}
+
+
+def _extract(name: str, headers: dict[str, str] | None = None) -> Article | Rejection:
+    return extract((FIXTURES / name).read_bytes(), EXPECTED[name]["url"], headers or HTML, FETCHED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_page_has_its_kind_and_the_evidence_that_decided_it(name: str) -> None:
+    article = _extract(name)
+    assert isinstance(article, Article), article
+    assert (article.kind, article.evidence) == (EXPECTED[name]["kind"], EXPECTED[name]["evidence"])
+    assert article.text  # every page with text keeps it, whatever its kind
+
+
+def test_every_kind_is_covered_by_a_fixture_page() -> None:
+    assert sorted({page["kind"] for page in EXPECTED.values()}) == sorted(KINDS)
+
+
+def test_a_short_brief_and_a_short_japanese_article_are_articles() -> None:
+    brief, japanese = _extract("brief_de.html"), _extract("article_ja.html")
+    assert isinstance(brief, Article) and isinstance(japanese, Article)
+    # 208 characters: under EXTRACT_MIN_CHARS, an article all the same (it says so, and is dated).
+    assert (len(brief.text), brief.kind) == (208, "article")
+    # 274 CJK characters count as 822: long enough for a page that declares nothing.
+    assert (len(japanese.text), japanese.kind) == (274, "article")
+
+
+def test_a_bot_check_header_makes_any_page_a_challenge() -> None:
+    page = _extract("article_en.html", {**HTML, "cf-mitigated": "challenge"})
+    assert isinstance(page, Article)
+    assert (page.kind, page.evidence) == ("challenge", ["cf-mitigated: challenge header"])
+
+
+def test_a_story_with_a_captcha_comment_form_and_a_cookie_banner_stays_an_article() -> None:
+    page = _extract("article_en.html")
+    assert isinstance(page, Article) and page.kind == "article"
+    assert page.text.startswith("The tide gauge at the end of Wrenmouth pier")
+    assert "Accept all" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("body", "reason", "detail"),
+    [
+        (b"", "empty", "empty body"),
+        (b"<html><head><title>t</title></head><body>   </body></html>", "no_text", "0 characters of text"),
+        (
+            b"<html><body><script>var a = 1;</script><!-- nothing --></body></html>",
+            "no_text",
+            "0 characters of text",
+        ),
+    ],
+)
+def test_pages_without_text_are_still_rejections(body: bytes, reason: str, detail: str) -> None:
+    result = extract(body, "https://news.example/a", HTML, FETCHED)
+    assert isinstance(result, Rejection)
+    assert (result.reason, result.detail) == (reason, detail)
+
+
+@pytest.mark.parametrize(
+    ("kind", "archived_from"),
+    [
+        ("article", {GIVEN, "feed", NEWS_SITEMAP, SITEMAP, SEED, LINK}),
+        ("listing", {GIVEN, "feed", NEWS_SITEMAP}),
+        ("paywall", {GIVEN, "feed", NEWS_SITEMAP}),
+        ("other", {GIVEN, "feed", NEWS_SITEMAP}),
+        ("consent", set()),
+        ("challenge", set()),
+        ("error", set()),
+    ],
+)
+def test_what_is_archived_depends_on_the_kind_and_where_the_url_came_from(
+    kind: str, archived_from: set[str]
+) -> None:
+    admission = Admission()
+    assert {
+        origin
+        for origin in (GIVEN, "feed", NEWS_SITEMAP, SITEMAP, SEED, LINK)
+        if admission.archives(kind, origin)
+    } == (archived_from)
+
+
+def test_kinds_added_for_discovered_urls() -> None:
+    admission = Admission.of_kinds(["article", " Paywall "])
+    assert (admission.archives("paywall", LINK), admission.archives("listing", SITEMAP)) == (True, False)
+    with pytest.raises(ValueError, match=r"^consent pages are never archived$"):
+        Admission.of_kinds(["article", "consent"])
+    with pytest.raises(ValueError, match=r"^unknown kind 'articles' \(kinds: article, listing, consent, "):
+        Admission.of_kinds(["articles"])

@@ -23,6 +23,7 @@ from crawler.urls import record_id
 from tests.support.crawls import (
     ARTICLES,
     DEMO,
+    SITE_KINDS,
     SITE_SKIP_REASONS,
     ZERO_COUNTS,
     ArchiveTarget,
@@ -42,6 +43,9 @@ from tests.support.warcs import check_captures, check_segments, resolve
 PAGES = site_pages()  # every HTML page of the sample site: 13 articles, 8 other pages
 OTHER_PAGES = len(PAGES) - len(ARTICLES)
 SKIPPED = skipped_line(SITE_SKIP_REASONS)  # the sample site's other pages, by its own account
+KINDS_LINE = "pages by kind:   " + ", ".join(
+    f"{kind} {n}" for kind, n in sorted((SITE_KINDS + Counter({"article": len(ARTICLES)})).items())
+)
 KEY = re.compile(
     r"^records/date=(?P<day>[\d-]{10})/domain=127\.0\.0\.1/(?P<id>[0-9a-f]{32})-[0-9a-f]{16}\.json$"
 )
@@ -63,13 +67,14 @@ def key_parts(key: str) -> re.Match[str]:
 
 
 def crawl(
-    target: ArchiveTarget, urls: Path, settings: list[str], job: str, *extra: str
+    target: ArchiveTarget, sitemap: str, settings: list[str], job: str, *extra: str
 ) -> tuple[list[str], dict[str, Any]]:
-    """A crawl of the sample site's pages as job ``job``: its summary lines and its run manifest."""
+    """A crawl of the sample site's pages as a plain sitemap lists them, as job ``job``: its summary
+    lines and its run manifest. Every page is fetched and captured; only articles become records."""
     result = run_crawl(
-        "article",
+        "sitemap",
         "-a",
-        f"urls={urls}",
+        f"url={sitemap}",
         *target.settings,
         *settings,
         "-s",
@@ -140,15 +145,20 @@ def test_a_crawled_archive_answers_the_same_after_compaction_a_recrawl_and_a_ree
     target = archive_target
     tool = newsarchive_for(target, tmp_path / "reader-spool")
     shown = Path(target.uri).as_uri() if target.kind == "local" else target.uri
-    urls = tmp_path / "urls.txt"
-    urls.write_text("".join(f"{site.url}{path}\n" for path in PAGES), encoding="utf-8")
+    entries = "".join(f"<url><loc>{site.url}{path}</loc></url>" for path in PAGES)
+    urls = site.add_route(
+        "/e2e-sitemap.xml",
+        body=f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode(),
+        content_type="application/xml",
+    )
     asked = [(record_id(f"{site.url}/{path}"), f"{site.url}/{path}") for path in ASKED]
 
     # 1. The crawl: one record per article, version 1, each as the sample site describes it.
     started = utc_day()
     summary, first = crawl(target, urls, crawl_settings, "e2e-run-1")
     assert summary == [
-        f"pages fetched:   {len(PAGES) + 1}",  # and robots.txt
+        f"pages fetched:   {len(PAGES) + 2}",  # and the sitemap and robots.txt
+        KINDS_LINE,
         f"records written: {len(ARTICLES)} to {shown} (new {len(ARTICLES)}, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
         SKIPPED,
@@ -209,7 +219,8 @@ def test_a_crawled_archive_answers_the_same_after_compaction_a_recrawl_and_a_ree
     state = objects_under(target, "state/articles/")
     summary, second = crawl(target, urls, crawl_settings, "e2e-run-2", "-s", "ARCHIVE_REFRESH_AFTER=0")
     assert summary == [
-        f"pages fetched:   {OTHER_PAGES + 1}",  # and robots.txt
+        f"pages fetched:   {OTHER_PAGES + 2}",  # and the sitemap and robots.txt
+        "pages by kind:   " + ", ".join(f"{kind} {n}" for kind, n in sorted(SITE_KINDS.items())),
         f"records written: 0 to {shown} (new 0, changed 0)",
         f"unchanged:       {len(ARTICLES)} checked, 0 not due for a check",
         SKIPPED,
@@ -217,9 +228,10 @@ def test_a_crawled_archive_answers_the_same_after_compaction_a_recrawl_and_a_ree
     ]
     assert second["counts"] == {
         **ZERO_COUNTS,
-        "pages_fetched": OTHER_PAGES + 1,
+        "pages_fetched": OTHER_PAGES + 2,
         "not_modified": len(ARTICLES),
         "skipped": dict(SITE_SKIP_REASONS),
+        "kinds": dict(sorted(SITE_KINDS.items())),
     }
     assert (second["exit_status"], second["finish_reason"]) == (0, "finished")
     assert {k: second["warc"][k] for k in ("pages", "responses", "revisits", "segments_pending")} == {

@@ -119,7 +119,7 @@ def test_a_job_archives_writes_one_manifest_and_releases_its_lock(
         "finish_reason": "finished",
         "exit_status": 0,
         "archive": uri,
-        "counts": {**ZERO_COUNTS, "pages_fetched": 3, "new": 2},
+        "counts": {**ZERO_COUNTS, "pages_fetched": 3, "new": 2, "kinds": {"article": 2}},
     }
     assert manifest["host"] == socket.gethostname()
 
@@ -225,7 +225,13 @@ def test_a_record_that_cannot_be_stored_exits_3_and_the_lock_is_released(
     assert archive_target.records() == {}
     manifest = single_manifest(archive_target, context)
     assert (manifest["finish_reason"], manifest["exit_status"]) == ("finished", 3)
-    assert manifest["counts"] == {**ZERO_COUNTS, "pages_fetched": 2, "spooled": 1, "still_spooled": 1}
+    assert manifest["counts"] == {
+        **ZERO_COUNTS,
+        "pages_fetched": 2,
+        "spooled": 1,
+        "still_spooled": 1,
+        "kinds": {"article": 1},
+    }
     assert archive_target.documents("locks/") == {}
 
 

@@ -296,5 +296,10 @@ def test_deploy_schedule_and_archive(
         "exit_status": 0,
         "archive": target_store(archive_target).uri,
     }, context
-    assert manifest["counts"] == {**ZERO_COUNTS, "pages_fetched": 2, "new": 1}, context  # and robots.txt
+    assert manifest["counts"] == {  # and robots.txt
+        **ZERO_COUNTS,
+        "pages_fetched": 2,
+        "new": 1,
+        "kinds": {"article": 1},
+    }, context
     assert S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in log

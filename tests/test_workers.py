@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import wait
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ from pipelines.read.records import Query
 from pipelines.storage import open_store
 from pipelines.write.delivery import Archiver
 from pipelines.write.spool import Spool
-from tests.support.crawls import ARTICLES, SITE_SKIP_REASONS, read_local_records, run_crawl, skipped_line
+from tests.support.crawls import ARTICLES, SITE_KINDS, read_local_records, run_crawl
 from tests.support.sites import add_gated_article, start_crawl, write_urls
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -277,18 +278,21 @@ def test_a_crawl_with_extract_workers_0_archives_every_article_and_starts_no_pro
     with _held_open_crawl(site, tmp_path, crawl_settings, pages, workers=0) as (crawl, held, gate, marker):
         # Every sample article extracted and stored, the crawl still up (it waits for the held page):
         # the crawl is the only process with the marker, with no fork server, helper or worker.
-        _wait_for_records(archive, len(ARTICLES), crawl, tmp_path / "crawl.log")
+        _wait_for_records(archive, len(pages), crawl, tmp_path / "crawl.log")
         assert _roles(_processes_with(marker), crawl.pid) == ["crawl"]
         gate.set()
         out, _ = crawl.communicate(timeout=120)
         assert crawl.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
-    articles = sorted([*(f"{site.url}/{path}" for path in ARTICLES), held])
-    assert sorted(_records_by_url(archive)) == articles
+    # Pages given by URL are archived whatever their kind (crawler.admission).
+    archived = sorted([*pages, held])
+    assert sorted(_records_by_url(archive)) == archived
+    kinds = SITE_KINDS + Counter({"article": len(ARTICLES) + 1})
     assert out.splitlines() == [
         f"pages fetched:   {len(pages) + 2}",  # and the held article, and robots.txt
-        f"records written: {len(articles)} to {archive.as_uri()} (new {len(articles)}, changed 0)",
+        "pages by kind:   " + ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())),
+        f"records written: {len(archived)} to {archive.as_uri()} (new {len(archived)}, changed 0)",
         "unchanged:       0 checked, 0 not due for a check",
-        skipped_line(SITE_SKIP_REASONS),
+        "pages skipped:   0 (none)",
         "finish reason:   finished",
     ]
     assert _processes_with(marker) == []
@@ -306,7 +310,7 @@ def test_reextract_with_a_pool_without_workers_extracts_every_page_in_the_callin
     )
     assert crawled.returncode == 0, crawled.stderr[-3000:]
     records = read_local_records(archive)
-    assert sorted(r["url"] for r in records.values()) == [f"{site.url}/{path}" for path in ARTICLES]
+    assert sorted(r["url"] for r in records.values()) == pages  # given by URL: every kind is archived
 
     settings = project_settings()
     store = open_store(str(archive), settings)
@@ -334,16 +338,15 @@ def test_reextract_with_a_pool_without_workers_extracts_every_page_in_the_callin
             pool.close()
         return dict(done.outcomes), dict(done.skipped)
 
-    skipped = dict(SITE_SKIP_REASONS)
     here = (os.getpid(), threading.get_ident())
-    # On the crawl's archive: every page extracted in this thread, each article found unchanged.
-    assert run_reextract() == ({"unchanged": len(ARTICLES)}, skipped)
+    # On the crawl's archive: every page extracted in this thread, each found unchanged.
+    assert run_reextract() == ({"unchanged": len(pages)}, {})
     assert callers == [here] * len(pages)
     assert read_local_records(archive) == records
     # Records and state gone: the same extraction gives every record back, as new.
     shutil.rmtree(archive / "records")
     shutil.rmtree(archive / "state")
-    assert run_reextract() == ({"new": len(ARTICLES)}, skipped)
+    assert run_reextract() == ({"new": len(pages)}, {})
     assert callers == [here] * len(pages)
     again = read_local_records(archive)
     assert sorted(again) == sorted(records)

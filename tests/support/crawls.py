@@ -47,6 +47,7 @@ ZERO_COUNTS = {
     "still_spooled": 0,
     "lost": 0,
     "skipped": {},
+    "kinds": {},
     "broken_sources": {},
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from crawler.extraction import Article, extract
-from crawler.extraction.fields import resembles, strip_site_name
+from crawler.extraction.titles import resembles, strip_site_name
 from crawler.record import PageDate
 from tests.support.extraction import FETCHED, HTML, PROSE, run
 

@@ -7,11 +7,14 @@ only it. Its modules, in the order a page goes through them:
     decode.py     is it an HTML page at all (screen), and its bytes as text (decode_html)
     nesting.py    markup nested deeper than the parser goes, flattened
     metadata.py   what the page says about itself: JSON-LD, meta tags, <time>, bylines, datelines
-    prune.py      what is never the article, taken out before trafilatura reads the page
-    body.py       the article's text: trafilatura, the lead; visible.py  a page's text when no body
+    prune.py      what is never the article, taken out before trafilatura reads the page; teasers.py
+                  rails of teasers and reader prompts in it
+    body.py       the article's text: trafilatura, the lead; sections.py  a feature split in sections,
+                  the densest prose block; visible.py  a page's text when no body
     kinds.py      what the page is: article, listing, consent, challenge, paywall, error, other
-    fields.py     title, authors, dates, site name, language, tags, image, canonical URL
+    fields.py     authors, dates, language, tags, image, canonical URL; titles.py  headline, site name
     dates.py      page dates to exact instants (python-dateutil); bylines.py  names in bylines
+    markup.py     what every rule reads of the markup: chrome's class words, text, lengths
 
 ``extract`` never raises on bad input: every HTML page with text is an Article with a ``kind`` (what
 is archived is decided by where its URL came from, crawler.admission); a Rejection is left only for
@@ -25,11 +28,12 @@ import traceback
 from collections.abc import Mapping
 from datetime import datetime
 
-from crawler.extraction import body, fields, kinds, nesting
+from crawler.extraction import body, fields, kinds, nesting, titles
 from crawler.extraction.decode import decode_html, screen, tidy
-from crawler.extraction.fields import MAX_TITLE_CHARS, strip_site_name
-from crawler.extraction.metadata import parse_html, read_metadata, text_length
+from crawler.extraction.markup import text_length
+from crawler.extraction.metadata import parse_html, read_metadata
 from crawler.extraction.options import EXTRACTOR, ExtractOptions, Rejection
+from crawler.extraction.titles import MAX_TITLE_CHARS, strip_site_name
 from crawler.extraction.visible import visible_blocks
 from crawler.record import ARTICLE, OTHER, PAYWALL, Article
 
@@ -95,8 +99,8 @@ def _extract(
     if published is None and kind.kind in _DATED_KINDS:
         # Searched for only now: a date found anywhere on a page is no sign of an article.
         published = fields.searched_published(tree, url, fetched_at)
-    site = _tidied(fields.site_name(page))
-    title, title_source = fields.title(page, site)
+    site = _tidied(titles.site_name(page))
+    title, title_source = titles.title(page, site)
     title = _tidied(title)
     # The headline repeated in the body is not text; a page whose only text it is keeps it.
     blocks = [b for b in blocks if title is None or b.casefold() != title.casefold()] or blocks

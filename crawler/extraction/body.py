@@ -17,15 +17,8 @@ import trafilatura.settings
 
 from crawler.extraction import dates
 from crawler.extraction.fields import description, restates
-from crawler.extraction.metadata import (
-    BYLINE_WORDS,
-    PageMetadata,
-    class_words,
-    is_chrome,
-    linked_chars,
-    text_length,
-    text_of,
-)
+from crawler.extraction.markup import BYLINE_WORDS, class_words, is_chrome, linked_chars, text_length, text_of
+from crawler.extraction.metadata import PageMetadata
 from crawler.extraction.prune import prune
 from crawler.extraction.sections import densest_prose, join_missed_sections
 

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from crawler.extraction.metadata import PARAGRAPH_CHARS, PageMetadata, linked_chars, text_length, text_of
+from crawler.extraction.markup import PARAGRAPH_CHARS, linked_chars, text_length, text_of
+from crawler.extraction.metadata import PageMetadata
 from crawler.record import ARTICLE, CHALLENGE, CONSENT, ERROR, LISTING, OTHER, PAYWALL
 from crawler.urls import looks_like_listing, names_a_story
 from crawler.wording import plural
 
 # A wall or an error page says little: only pages with less text than this (in Latin-equivalent
-# characters, crawler.extraction.metadata.text_length) are checked for one.
+# characters, crawler.extraction.markup.text_length) are checked for one.
 WALL_CHARS = 2000
 # The text of a bot check or a script-only page: what "enable JavaScript" says there.
 _WALL_LINE_CHARS = 600

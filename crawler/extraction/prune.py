@@ -16,19 +16,19 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extraction.metadata import (
+from crawler.extraction.markup import (
     BYLINE_WORDS,
     CHROME_WORDS,
     COMMENT_WORDS,
     CONTENT_WORDS,
     MEDIA_WORDS,
     PARAGRAPH_CHARS,
-    PageMetadata,
     class_words,
     linked_chars,
     text_length,
     text_of,
 )
+from crawler.extraction.metadata import PageMetadata
 from crawler.extraction.teasers import rails_and_prompts
 
 # Parts pruned before trafilatura sees the page: the chrome, plus bylines and datelines, whose

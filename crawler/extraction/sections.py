@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extraction.metadata import PARAGRAPH_CHARS, linked_chars, text_length, text_of
+from crawler.extraction.markup import PARAGRAPH_CHARS, linked_chars, text_length, text_of
 
 # Paragraphs long enough to be prose in any script (a CJK character counts for three, so 40 is the
 # shortest that can be).

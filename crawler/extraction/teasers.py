@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from crawler.extraction.metadata import PARAGRAPH_CHARS, linked_chars, text_length, text_of
+from crawler.extraction.markup import PARAGRAPH_CHARS, linked_chars, text_length, text_of
 
 # Links that may be a teaser's headline: outside paragraphs (a link in a sentence is the story's),
 # long enough to be a headline, pointing at another page (not "#section-2").

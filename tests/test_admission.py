@@ -13,6 +13,7 @@ import pytest
 
 from crawler.demo.server import LocalSite
 from tests.support.crawls import read_local_records, run_crawl, skipped_line
+from tests.support.warcs import archive_objects, metadata_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kinds"
 KIND_OF: dict[str, str] = {
@@ -94,6 +95,12 @@ def test_a_url_asked_for_is_archived_whatever_its_kind_but_walls_and_errors(
     assert skipped_line(_skips(KIND_OF, set(wanted))) in lines
     manifest = json.loads(next((archive / "runs").rglob("*.json")).read_text("utf-8"))
     assert manifest["counts"]["kinds"] == dict(sorted(Counter(KIND_OF.values()).items()))
+    # Every page is kept as a raw page, walls included; its metadata record says its kind and what
+    # became of it.
+    metadata = metadata_records(archive_objects(archive))
+    assert sorted((m["kind"], m.get("skipped", "")) for m in metadata) == sorted(
+        (kind, f"{kind}_page" if kind in NEVER else "") for kind in KIND_OF.values()
+    )
     brief = next(r for r in records.values() if r["url"].endswith("/brief_de.html"))
     assert (brief["kind"], brief["kind_evidence"], len(brief["text"])) == (
         "article",

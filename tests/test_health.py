@@ -16,7 +16,10 @@ import pytest
 
 from crawler import exit_status
 from crawler.demo.server import LocalSite
+from crawler.extraction import Article
 from crawler.health.figures import Thresholds, bucket_floor, bucket_of, judge
+from crawler.health.monitor import HealthMonitor
+from crawler.stats import Counts
 from tests.support.crawls import newsarchive, read_local_records, run_crawl
 from tests.support.health_sites import CHANGED, HOSTS, PAGES, health_sites, publish
 
@@ -217,4 +220,36 @@ def test_judging_takes_the_median_of_the_runs_with_enough_pages_and_spares_new_s
     # The fourth run of steady.example is beyond ARCHIVE_HEALTH_RUNS: its 10 characters do not count.
     assert judge({"steady.example": figures(body_median=999)}, history, thresholds).degraded == {
         "steady.example": {"body_median": {"value": 999, "usual": 2000}}
+    }
+
+
+def _page(kind: str) -> Article:
+    return Article(
+        title="A headline", text="x" * 800, authors=["Jane Roe"], agencies=[], published=None, modified=None,
+        language="en", description=None, site_name=None, tags=[], image=None,
+        canonical_url="https://walls.example/a", sources={}, kind=kind,
+    )  # fmt: skip
+
+
+def test_a_site_whose_pages_turn_into_consent_or_bot_check_walls_is_degraded() -> None:
+    """Pages counted by kind, as the crawl announces them (crawler.health.monitor): a site that starts
+    answering with walls is degraded on ``walls`` (and ``rejected``), whatever its articles look like."""
+
+    def run(walls: int) -> dict[str, Any]:
+        monitor = HealthMonitor(Counts(), Thresholds(), days=30, fail=False)
+        for number in range(20):
+            kind = ("consent", "challenge")[number % 2] if number < walls else "article"
+            monitor.extracted(f"https://walls.example/{number}", _page(kind), archived=kind == "article")
+        return monitor.figures()["walls.example"]
+
+    usual, now = run(0), run(14)
+    assert (usual["walls"], usual["rejected"], usual["kinds"]) == (0.0, 0.0, {"article": 20})
+    assert (now["walls"], now["kinds"], now["skipped"]) == (
+        0.7,
+        {"article": 6, "challenge": 7, "consent": 7},
+        {"challenge_page": 7, "consent_page": 7},
+    )
+    verdict = judge({"walls.example": now}, {"walls.example": [usual, usual, usual]}, Thresholds())
+    assert verdict.degraded == {
+        "walls.example": {"rejected": {"value": 0.7, "usual": 0.0}, "walls": {"value": 0.7, "usual": 0.0}}
     }

@@ -26,6 +26,9 @@ from crawler.wording import plural
 # A wall or an error page says little: only pages with less text than this (in Latin-equivalent
 # characters, crawler.extraction.markup.text_length) are checked for one.
 WALL_CHARS = 2000
+# A teaser shown before a subscription box is a paragraph or two: only so short a text is looked at
+# for one (the box's words are searched in the whole page's text, the costliest test here).
+TEASER_CHARS = 1200
 # The text of a bot check or a script-only page: what "enable JavaScript" says there.
 _WALL_LINE_CHARS = 600
 # Prose enough for a short story in one or two paragraphs, on a page that says nothing about itself.
@@ -145,7 +148,7 @@ def classify(page: Page) -> PageKind:
         wall = _wall(page, title, article is not None)
         if wall is not None:
             return wall
-        if article is not None or not page.from_body:
+        if length < TEASER_CHARS and (article is not None or not page.from_body):
             paywall = _paywall(page)
             if paywall:
                 return PageKind(PAYWALL, paywall + (article or [])[:2])

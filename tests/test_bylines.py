@@ -27,6 +27,7 @@ from crawler.extraction.bylines import parse_bylines
         ("By Jane Roe and Agence Meridien", ["Jane Roe"], ["Agence Meridien"]),
         ("AFP", [], ["AFP"]),
         ("https://news.example.com/authors/jane-roe", [], []),
+        ("Maren Falk (https://falk.example/about/)", ["Maren Falk"], []),
         ("Jane", [], []),
     ],
 )

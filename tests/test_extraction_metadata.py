@@ -68,7 +68,7 @@ def test_authors_named_by_links_to_their_pages_or_found_by_trafilatura() -> None
     assert isinstance(named, Article)
     assert (named.authors, named.sources["authors"]) == (["Jane Roe", "John Doe"], "meta")
     # An element trafilatura's byline rules know and no class word of ours names.
-    found = run(story('<p>Story and pictures: <span class="AuthorName">Jane Roe</span></p>'))
+    found = run(story('<p>Story and pictures: <span class="journalist-name">Jane Roe</span></p>'))
     assert isinstance(found, Article)
     assert (found.authors, found.sources["authors"]) == (["Jane Roe"], "trafilatura")
 
@@ -165,3 +165,18 @@ def test_a_time_without_offset_takes_the_zone_another_date_on_the_page_gives(els
     alone = run(story("").replace(b"</head>", head.encode() + b"</head>"))
     assert isinstance(alone, Article) and alone.published is not None
     assert (alone.published.utc, alone.published.zone) == (None, "unknown")
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "source"),
+    [
+        # A class name in camel case is words: "FeatureByline" names a byline, ours to read.
+        ("", '<div class="FeatureByline"><b>Maren Falk</b></div>', "byline"),
+        # The meta tag some CMSs give the author's name in.
+        ('<meta name="article:author_name" content="Maren Falk">', "", "meta"),
+    ],
+    ids=["camel-case-class", "article-author-name-meta"],
+)
+def test_authors_named_in_camel_case_classes_and_author_name_metas(head: str, body: str, source: str) -> None:
+    found = _with_head(head, body)
+    assert (found.authors, found.sources["authors"]) == (["Maren Falk"], source)

@@ -27,6 +27,7 @@ _CJK_SUFFIX = re.compile(rf"\s*{_CJK_ROLE}\s*=?\s*$")
 _SPLIT = re.compile(
     r"\s*(?:,|、|，|;|\||/|&|\+|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\boch\b|\bog\b)\s*", re.I
 )
+_URL = re.compile(r"\S*://\S*")
 _EMAIL = re.compile(r"\(?\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*\)?")
 _PARENS = re.compile(r"[(（]([^)）]*)[)）]|\[[^\]]*\]")
 _ROLE_WORDS = re.compile(
@@ -128,9 +129,8 @@ def parse_bylines(values: Iterable[str], *, site_names: Iterable[str] = (), sing
     sites = {s.casefold() for s in site_names if s}
     result = Byline()
     for value in values:
-        if "://" in (value or ""):
-            continue  # a profile URL, not a name
-        text = _EMAIL.sub(" ", value or "").strip()
+        # A profile URL is no name ("Jane Roe (https://roe.example/)" is Jane Roe).
+        text = _EMAIL.sub(" ", _URL.sub(" ", value or "")).strip()
         whole = _PARENS.fullmatch(text)
         if whole and whole.group(1):  # Japanese papers close a story with "(山田太郎)"
             text = whole.group(1)

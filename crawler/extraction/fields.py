@@ -49,6 +49,7 @@ def first_text(*values: str | None) -> str | None:
 _META_AUTHORS = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dc:creator",
     "dcterms.creator", "byl", "citation_author", "creator", "authors", "dcsext.author",
+    "article:author_name", "author_name",
 )  # fmt: skip
 
 

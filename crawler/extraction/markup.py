@@ -48,6 +48,8 @@ CHROME_WORDS = set(
 )
 CHROME_TAGS = {"nav", "aside", "footer", "figcaption", "form", "button", "select", "menu"}
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
+# "FeatureByline", "articleBody": a class name in camel case is words too.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 PARAGRAPH_CHARS = 120  # a paragraph of prose: the body rules and the chrome test count one alike
 # Chinese, Japanese and Korean say in one character what alphabetic scripts say in about three.
@@ -78,7 +80,7 @@ def class_words(element: Any) -> frozenset[str]:
 @lru_cache(maxsize=4096)
 def _words(class_value: str | None, id_value: str | None) -> frozenset[str]:
     """Pages repeat a few class names thousands of times: each is split once."""
-    value = f"{class_value or ''} {id_value or ''}".lower()
+    value = _CAMEL.sub(" ", f"{class_value or ''} {id_value or ''}").lower()
     return frozenset(w for w in _WORD_SPLIT.split(value) if w)
 
 

@@ -119,10 +119,8 @@ def of_crawl(statuses: list[int], lost: int, found: int, min_records: int = 0) -
 
 def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
     """The figures a person reads after a run."""
-    skipped, broken, kinds = (
-        _under(stats, prefix)
-        for prefix in (names.SKIPPED_PREFIX, names.BROKEN_SOURCE_PREFIX, names.KINDS_PREFIX)
-    )
+    prefixes = (names.SKIPPED_PREFIX, names.BROKEN_SOURCE_PREFIX, names.KINDS_PREFIX, names.DEFERRED_PREFIX)
+    skipped, broken, kinds, deferred = (_under(stats, prefix) for prefix in prefixes)
     return {
         "pages_fetched": stats.get("response_received_count", 0),
         "records_stored": stats.get(names.RECORDS_STORED, 0),
@@ -136,6 +134,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "spool_pending": stats.get(names.SPOOL_PENDING, 0),
         "skipped": skipped,
         "kinds": kinds,
+        "deferred": deferred,
         "finish_reason": stats.get("finish_reason"),
         "archive": stats.get(names.ARCHIVE_URI),
     }
@@ -159,6 +158,9 @@ def format_summary(stats: Mapping[str, Any]) -> str:
     if set(figures["kinds"]) - {"article"}:  # a crawl of articles only needs no such line
         kinds = ", ".join(f"{kind} {count}" for kind, count in figures["kinds"].items())
         lines.insert(1, f"pages by kind:   {kinds}")
+    if figures["deferred"]:
+        sites = ", ".join(f"{domain} {count}" for domain, count in figures["deferred"].items())
+        lines.append(f"deferred:        {sum(figures['deferred'].values())} URLs to the next run ({sites})")
     if figures["broken_sources"]:
         broken = ", ".join(f"{reason} {count}" for reason, count in figures["broken_sources"].items())
         lines.append(f"broken sources:  {sum(figures['broken_sources'].values())} ({broken})")

@@ -116,6 +116,8 @@ class ManifestExtension:
                 "skipped": figures["skipped"],
                 # pages with text by kind (crawler.extraction.kinds), archived or not
                 "kinds": figures["kinds"],
+                # URLs of domains that asked us to stop (crawler.middlewares.politeness), for the next run
+                "deferred": figures["deferred"],
                 "broken_sources": figures["broken_sources"],
             },
             "host": socket.gethostname(),

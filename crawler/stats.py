@@ -144,6 +144,19 @@ def kind(name: str) -> str:
     return KINDS_PREFIX + name
 
 
+DEFERRED_PREFIX = f"{PREFIX}/deferred/"
+
+
+def deferred(domain: str) -> str:
+    """The counter of ``domain``'s requests left for the next run (crawler.middlewares.politeness)."""
+    return DEFERRED_PREFIX + domain
+
+
+def politeness_paused(domain: str) -> str:
+    """The counter of the pauses ``domain`` asked for (429, 503, a bot check)."""
+    return f"{PREFIX}/politeness/paused/{domain}"
+
+
 def broken_source(reason: str) -> str:
     """The counter of feeds and sitemaps that could not be read for ``reason`` (malformed, empty, ...)."""
     return BROKEN_SOURCE_PREFIX + reason

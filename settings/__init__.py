@@ -55,7 +55,12 @@ ARCHIVE_REFRESH_AFTER = _env("ARCHIVE_REFRESH_AFTER", "1d")
 # only when the crawl ends), and at most this many URLs per domain, the most recently checked.
 ARCHIVE_URL_INDEX_FLUSH_INTERVAL = _env("ARCHIVE_URL_INDEX_FLUSH_INTERVAL", "300")
 ARCHIVE_URL_INDEX_MAX_URLS = _env("ARCHIVE_URL_INDEX_MAX_URLS", "100000")
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.incremental.IncrementalMiddleware": 580}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.incremental.IncrementalMiddleware": 580,
+    # Crawl-delay, pauses after 429/503/bot checks, deferred domains: after robots.txt (100) and
+    # the incremental check, and before RetryMiddleware (550) sees a 429.
+    "crawler.middlewares.politeness.PolitenessMiddleware": 590,
+}
 EXTENSIONS = {
     # Opens and checks ARCHIVE_URI once, before the crawl; the pipeline, the incremental middleware
     # and the manifest share its store.
@@ -135,6 +140,16 @@ DOWNLOADER_MIDDLEWARES = {
     # Next to the downloader: the response's headers as received, for its WARC record.
     "crawler.middlewares.exchange.ReceivedHeadersMiddleware": 990,
 }
+
+# --- Politeness (crawler/middlewares/politeness.py) ----------------------------------------------------
+# A domain's robots.txt Crawl-delay is its minimum interval between requests, at most this many seconds.
+POLITENESS_CRAWL_DELAY_MAX = _env("POLITENESS_CRAWL_DELAY_MAX", "30")
+# After a 429, a 503 or a bot check, no request to the domain for Retry-After, else this pause, doubled
+# for each pause in a row, at most POLITENESS_PAUSE_MAX.
+POLITENESS_PAUSE_START = _env("POLITENESS_PAUSE_START", "5")
+POLITENESS_PAUSE_MAX = _env("POLITENESS_PAUSE_MAX", "600")
+# After this many pauses in a row the domain is deferred: its remaining URLs wait for the next run.
+POLITENESS_MAX_PAUSES = _env("POLITENESS_MAX_PAUSES", "5")
 
 # --- Extraction ----------------------------------------------------------------------------------
 # Which pages become records (crawler/admission.py): a URL given with -a url/-a urls, a feed's or a

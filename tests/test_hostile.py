@@ -237,6 +237,15 @@ def test_a_crawl_of_hostile_pages_finishes_counts_each_bad_page_and_archives_eve
         f"urls={write_urls(tmp_path / 'urls.txt', urls)}",
         *("-s", f"ARCHIVE_URI={archive}", "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}"),
         *("-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1"),
+        # The 503 page pauses the site (crawler.middlewares.politeness): briefly, here.
+        *(
+            "-s",
+            "POLITENESS_PAUSE_START=0.05",
+            "-s",
+            "POLITENESS_PAUSE_MAX=0.1",
+            "-s",
+            "POLITENESS_MAX_PAUSES=3",
+        ),
         *crawl_settings,
         timeout=300,
     )

@@ -39,7 +39,7 @@ _MAX_LINKED_SHARE = 0.5
 _MIN_TEASERS = 4
 
 # Bot checks: how Cloudflare, DataDome, PerimeterX, Akamai and CAPTCHA forms are made.
-_CHALLENGE_MARKUP = re.compile(
+CHALLENGE_MARKUP = re.compile(
     r"_cf_chl_opt|cf-browser-verification|cf-chl-|cf-challenge|captcha-delivery\.com|px-captcha|"
     r"sec-if-cpt|ak-challenge",
     re.IGNORECASE,
@@ -164,7 +164,7 @@ def _wall(page: Page, title: str, article: bool) -> PageKind | None:
     if article:
         return None
     evidence = []
-    if marker := _CHALLENGE_MARKUP.search(page.markup):
+    if marker := CHALLENGE_MARKUP.search(page.markup):
         evidence.append(f"bot check in the markup: {marker.group(0)}")
     # What the page shows, buttons included; a wall's own text is a line or two, and a longer page
     # may carry such a line in a noscript.

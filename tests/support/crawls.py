@@ -48,6 +48,7 @@ ZERO_COUNTS = {
     "lost": 0,
     "skipped": {},
     "kinds": {},
+    "deferred": {},
     "broken_sources": {},
 }
 

@@ -89,7 +89,7 @@ def _extract(
         blocks = [clean for block in visible_blocks(tree) if (clean := tidy(block))]
         if not blocks:
             return _no_text(tree)
-    if nesting.cut_by_parser(tree) and text_length("".join(blocks)) < options.min_chars:
+    if text_length("".join(blocks)) < options.min_chars and nesting.cut_by_parser(tree):
         return _no_text(tree, blocks)
     published, modified = fields.page_dates(page, fetched_at)
     dated = published is not None

@@ -135,6 +135,12 @@ class Page:
         body = self.tree.find("body")
         return text_of(body).lower() if body is not None else ""
 
+    @cached_property
+    def linked_share(self) -> float:
+        """How much of the text the page shows is the text of its links, counted once."""
+        body = self.tree.find("body")
+        return linked_chars(body) / len(self.shown) if body is not None and self.shown else 0.0
+
 
 def classify(page: Page) -> PageKind:
     """The page's kind and the signals that decided it, strongest first."""
@@ -168,7 +174,7 @@ def _wall(page: Page, title: str, article: bool) -> PageKind | None:
         evidence.append(f"bot check in the markup: {marker.group(0)}")
     # What the page shows, buttons included; a wall's own text is a line or two, and a longer page
     # may carry such a line in a noscript.
-    shown = _shown(page)
+    shown = page.shown
     short = text_length(shown) < _WALL_LINE_CHARS
     said = _CHALLENGE_WORDS.search(title) or (short and _CHALLENGE_WORDS.search(shown))
     if said:
@@ -197,16 +203,11 @@ def _paywall(page: Page) -> list[str]:
     evidence = []
     if any(_free(obj) is False for obj in page.metadata.jsonld):
         evidence.append("json-ld isAccessibleForFree false")
-    if said := _PAYWALL_WORDS.search(_shown(page)):
+    if said := _PAYWALL_WORDS.search(page.shown):
         evidence.append(f"says {said.group(0).lower()!r}")
     if evidence and (found := _PAYWALL_MARKUP.search(page.markup)):
         evidence.append(f"subscription box in the markup: {found.group(0).split('=', 1)[1][1:40]}")
     return evidence
-
-
-def _shown(page: Page) -> str:
-    """All the text the page shows (its body's), lower-cased, for the word lists."""
-    return page.shown
 
 
 def _free(obj: dict[str, Any]) -> bool | None:
@@ -253,7 +254,7 @@ def _article_evidence(page: Page, length: int) -> list[str] | None:
         return [*declared, said]
     prose_chars = sum(map(text_length, prose))
     share = prose_chars / max(1, length)
-    listing = looks_like_listing(page.url) or _linked_share(page) >= _MAX_LINKED_SHARE
+    listing = looks_like_listing(page.url) or page.linked_share >= _MAX_LINKED_SHARE
     if og_type:  # website, video.other, profile: the page says what it is
         enough = len(prose) >= 3 or (prose_chars >= _MIN_STORY_CHARS and not listing)
         if enough and share >= 0.6:
@@ -264,13 +265,6 @@ def _article_evidence(page: Page, length: int) -> list[str] | None:
     return None
 
 
-def _linked_share(page: Page) -> float:
-    """How much of the text the page shows is the text of its links."""
-    body = page.tree.find("body")
-    shown = len(_shown(page))
-    return linked_chars(body) / shown if body is not None and shown else 0.0
-
-
 def _not_an_article(page: Page, length: int) -> PageKind:
     """A listing (front, section, tag or search page), else another page."""
     evidence = []
@@ -278,7 +272,7 @@ def _not_an_article(page: Page, length: int) -> PageKind:
         evidence.append("URL names a section")
     if found := _LISTING_TYPES.search(page.markup):
         evidence.append(f"json-ld {found.group(1)}")
-    linked = _linked_share(page)
+    linked = page.linked_share
     if linked >= _MAX_LINKED_SHARE:
         evidence.append(f"{linked:.0%} of the text is links")
     stories = {href for href in page.tree.xpath("//body//a/@href") if names_a_story(href)}

@@ -118,7 +118,7 @@ class PolitenessMiddleware:
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(key)
         if slot is None:  # read when the slot is made, right after this middleware
-            downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, randomize_delay=False)
+            downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
             return
         slot.delay = max(slot.delay, delay)
         slot.jitter = 0.0

@@ -258,9 +258,14 @@ class WarcCapture:
 
     def deliver(self) -> int:
         """Deliver the sealed segments of this archive's spool, oldest first, until storage fails;
-        returns how many are still waiting. Blocking: runs in a thread."""
+        returns how many of them are still waiting. Blocking: runs in a thread.
+
+        A segment another process sealed meanwhile in a shared spool is not counted: that process
+        delivers it when it finishes, and counting it here made a run fail that had delivered all
+        it had."""
         assert self.store is not None and self.spool is not None and self.segments is not None
         with self.spool.delivering(wait=True):
+            tried = {segment.name for segment in self.segments.sealed()}
             try:
                 for segment in self.segments.deliver(self.store):
                     self.stats.inc_value(names.WARC_SEGMENTS_DELIVERED)
@@ -269,7 +274,7 @@ class WarcCapture:
                 logger.warning(
                     "WARC segments wait in the spool %s for delivery: %s", self.segments.directory, exc
                 )
-            return len(self.segments.sealed())
+            return sum(segment.name in tried for segment in self.segments.sealed())
 
     async def finish(self) -> None:
         """Seal the open segment and deliver what waits: called by the manifest extension when the

@@ -121,6 +121,10 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
     """The figures a person reads after a run."""
     prefixes = (names.SKIPPED_PREFIX, names.BROKEN_SOURCE_PREFIX, names.KINDS_PREFIX, names.DEFERRED_PREFIX)
     skipped, broken, kinds, deferred = (_under(stats, prefix) for prefix in prefixes)
+    walls: dict[str, dict[str, int]] = {}
+    for name, count in _under(stats, names.WALLS_PREFIX).items():
+        domain, kind = name.rsplit("/", 1)
+        walls.setdefault(domain, {})[kind] = count
     return {
         "pages_fetched": stats.get("response_received_count", 0),
         "records_stored": stats.get(names.RECORDS_STORED, 0),
@@ -135,6 +139,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "skipped": skipped,
         "kinds": kinds,
         "deferred": deferred,
+        "walls": walls,
         "finish_reason": stats.get("finish_reason"),
         "archive": stats.get(names.ARCHIVE_URI),
     }
@@ -158,6 +163,12 @@ def format_summary(stats: Mapping[str, Any]) -> str:
     if set(figures["kinds"]) - {"article"}:  # a crawl of articles only needs no such line
         kinds = ", ".join(f"{kind} {count}" for kind, count in figures["kinds"].items())
         lines.insert(1, f"pages by kind:   {kinds}")
+    if figures["walls"]:
+        sites = ", ".join(
+            f"{domain} " + " ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+            for domain, kinds in figures["walls"].items()
+        )
+        lines.append(f"walls:           {sites}")
     if figures["deferred"]:
         sites = ", ".join(f"{domain} {count}" for domain, count in figures["deferred"].items())
         lines.append(f"deferred:        {sum(figures['deferred'].values())} URLs to the next run ({sites})")

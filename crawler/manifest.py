@@ -118,6 +118,8 @@ class ManifestExtension:
                 "kinds": figures["kinds"],
                 # URLs of domains that asked us to stop (crawler.middlewares.politeness), for the next run
                 "deferred": figures["deferred"],
+                # consent walls and bot checks by domain: pages a site showed instead of its articles
+                "walls": figures["walls"],
                 "broken_sources": figures["broken_sources"],
             },
             "host": socket.gethostname(),

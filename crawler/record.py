@@ -18,6 +18,8 @@ ARTICLE, LISTING, CONSENT, CHALLENGE, PAYWALL, ERROR, OTHER = (
     "article", "listing", "consent", "challenge", "paywall", "error", "other",
 )  # fmt: skip
 KINDS = (ARTICLE, LISTING, CONSENT, CHALLENGE, PAYWALL, ERROR, OTHER)
+# The kinds of page a site shows instead of its articles: counted per domain, never records.
+WALLS = (CONSENT, CHALLENGE)
 
 
 def utc_iso(moment: datetime) -> str:

@@ -12,5 +12,7 @@ from __future__ import annotations
 page_extracted = object()
 # A page was answered with an HTTP error status. Arguments: url, status.
 page_failed = object()
+# A site answered with a bot check (an error status, crawler.middlewares.politeness). Arguments: url.
+bot_check_met = object()
 # A record's outcome in the archive. Arguments: url, outcome ("new", "changed" or "unchanged").
 record_archived = object()

@@ -144,12 +144,25 @@ def kind(name: str) -> str:
     return KINDS_PREFIX + name
 
 
+WALLS_PREFIX = f"{PREFIX}/walls/"
+
+
+def wall(domain: str, kind: str) -> str:
+    """The counter of ``domain``'s pages of a wall ``kind`` (consent, challenge): extracted as such, or
+    bot checks answered with an error status."""
+    return f"{WALLS_PREFIX}{domain}/{kind}"
+
+
 DEFERRED_PREFIX = f"{PREFIX}/deferred/"
 
 
 def deferred(domain: str) -> str:
     """The counter of ``domain``'s requests left for the next run (crawler.middlewares.politeness)."""
     return DEFERRED_PREFIX + domain
+
+
+# Requests that waited for their turn in their domain's pace (crawler.middlewares.pace).
+POLITENESS_WAITS = f"{PREFIX}/politeness/waits"
 
 
 def politeness_paused(domain: str) -> str:

@@ -150,6 +150,10 @@ POLITENESS_PAUSE_START = _env("POLITENESS_PAUSE_START", "5")
 POLITENESS_PAUSE_MAX = _env("POLITENESS_PAUSE_MAX", "600")
 # After this many pauses in a row the domain is deferred: its remaining URLs wait for the next run.
 POLITENESS_MAX_PAUSES = _env("POLITENESS_MAX_PAUSES", "5")
+# A run's budget per domain for scheduled jobs: pages sent, bytes received (0: no budget). What is
+# left when it is spent is deferred to the next run.
+POLITENESS_DOMAIN_PAGES = _env("POLITENESS_DOMAIN_PAGES", "0")
+POLITENESS_DOMAIN_BYTES = _env("POLITENESS_DOMAIN_BYTES", "0")
 
 # --- Extraction ----------------------------------------------------------------------------------
 # Which pages become records (crawler/admission.py): a URL given with -a url/-a urls, a feed's or a

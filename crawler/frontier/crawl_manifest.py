@@ -51,14 +51,13 @@ def crawl_manifest(
 
 
 def _summed(counts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Counts added up, figure by figure; the by-reason tables (skipped, broken_sources) by reason."""
+    """Counts added up, figure by figure; the tables (skipped by reason, walls by domain and kind)
+    entry by entry, sorted."""
     total: dict[str, Any] = {}
     for figures in counts:
         for name, value in figures.items():
             if isinstance(value, dict):
-                table = total.setdefault(name, {})
-                for reason, count in value.items():
-                    table[reason] = table.get(reason, 0) + count
+                total[name] = _summed([total.get(name, {}), value])
             else:
                 total[name] = total.get(name, 0) + value
-    return {name: dict(sorted(v.items())) if isinstance(v, dict) else v for name, v in total.items()}
+    return dict(sorted(total.items()))

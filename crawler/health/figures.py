@@ -29,10 +29,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.record import WALLS
+
 SHARES = ("title", "published_minute", "published_day", "authors", "lead", "language")
 LENGTHS = ("body_median", "body_p10")
 RISES = ("rejected", "walls", "http_errors")
-WALLS = ("consent", "challenge")  # kinds of page a site shows instead of its articles
 FIGURES = ("pages", "articles", *RISES, *LENGTHS, *SHARES)
 # Text lengths are kept as a histogram of buckets 5% wide, so the runs of a shared frontier's
 # processes add up; a percentile is its bucket's lower bound.

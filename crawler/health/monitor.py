@@ -32,6 +32,7 @@ from crawler.admission import skip_reason
 from crawler.errors import StorageError
 from crawler.extraction import Article, Rejection
 from crawler.health.figures import DomainRun, Thresholds, Verdict, describe, judge
+from crawler.record import CHALLENGE
 from crawler.stats import Stats
 from crawler.urls import domain_of
 from pipelines.read.runs import RunManifests
@@ -67,6 +68,7 @@ class HealthMonitor:
         crawler.signals.connect(monitor.extracted, signal=announced.page_extracted)
         crawler.signals.connect(monitor.http_error, signal=announced.page_failed)
         crawler.signals.connect(monitor.stored, signal=announced.record_archived)
+        crawler.signals.connect(monitor.bot_check, signal=announced.bot_check_met)
         return monitor
 
     def _domain(self, url: str) -> DomainRun:
@@ -103,6 +105,14 @@ class HealthMonitor:
         domain = self._domain(url)
         domain.pages += 1
         domain.http_errors[str(status)] += 1
+
+    def bot_check(self, url: str) -> None:
+        """A bot check answered with an error status: a challenge page in the figures, as one served
+        with 200 is, so a site that starts answering with them is degraded (``walls``)."""
+        domain = self._domain(url)
+        domain.pages += 1
+        domain.extracted += 1
+        domain.kinds[CHALLENGE] += 1
 
     def stored(self, url: str, outcome: str) -> None:
         """A record's outcome in the archive: new, changed or unchanged."""

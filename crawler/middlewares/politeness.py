@@ -1,29 +1,43 @@
 """Fetching as a site asks: the Crawl-delay of its robots.txt, a pause after ``429 Too Many Requests``,
-``503`` or a bot check (``Retry-After``, else an exponential backoff), and the site given up for the
-run after too many pauses in a row.
+``503`` or a bot check (``Retry-After``, else an exponential backoff), optional budgets per run, and
+the site given up for the run after too many pauses in a row or when its budget is spent; one pace
+per site for every process of a shared frontier.
 
 Scrapy reads Crawl-delay and uses it nowhere (scrapy/scrapy#892), and its retry middleware retries a
 429 at once, up to RETRY_TIMES (scrapy/scrapy#4424): a crawler that keeps coming back while a site
-says "too many" gets blocked, and the archive silently stops growing. Each domain's pace here is its
-own downloader slot's, so the other domains go on at full speed: a Crawl-delay becomes the slot's
-delay, without Scrapy's random jitter and out of AutoThrottle's reach (never below it); a pause holds
-the slot's queue until it ends. The request that was answered "too many" goes back to the scheduler
-and does not use up RETRY_TIMES. A domain paused POLITENESS_MAX_PAUSES times in a row is deferred:
-its remaining requests are dropped unfetched (counted under ``archive/deferred/<domain>``, named in
-the summary and the manifest), so nothing is recorded as checked and the next run fetches them. A URL
-paused that many times itself is answered as Scrapy would (RETRY_TIMES, then ``http_<status>``).
+says "too many" gets blocked, and the archive silently stops growing.
+
+Every request to a domain first takes a turn in the domain's pace (crawler.middlewares.pace): in
+this process's memory, or in Redis on a shared frontier, so N processes do not hit a site N times as
+hard. Turns are DOWNLOAD_DELAY apart, or the Crawl-delay when the site asks for one; a pause moves
+the next turn to its end; a request waits for its turn here, and the other domains go on at full
+speed. The process's own downloader slot keeps the same pace (a Crawl-delay becomes its delay,
+without Scrapy's random jitter and out of AutoThrottle's reach; a pause holds its queue), so
+requests already queued there wait too. After a pause, turns are at least a second apart until the
+domain answers normally.
+
+The request that was answered "too many" goes back to the scheduler and does not use up
+RETRY_TIMES. A domain paused POLITENESS_MAX_PAUSES times in a row, or whose budget is spent, is
+*deferred*: its remaining requests are dropped unfetched (counted under ``archive/deferred/<domain>``,
+named in the summary and the manifest), so nothing is recorded as checked and the next run fetches
+them. A URL paused that many times itself is answered as Scrapy would (RETRY_TIMES, then
+``http_<status>``). A bot check is counted per domain (``archive/walls/<domain>/challenge``) and
+announced to the health figures.
 
 Settings: POLITENESS_CRAWL_DELAY_MAX (a Crawl-delay above it is crawled at it, and named once in the
 log), POLITENESS_PAUSE_START and POLITENESS_PAUSE_MAX (the backoff without Retry-After: doubling from
-the first to the second), POLITENESS_MAX_PAUSES.
+the first to the second), POLITENESS_MAX_PAUSES, POLITENESS_DOMAIN_PAGES and POLITENESS_DOMAIN_BYTES
+(a run's budget per domain; 0: none), DOWNLOAD_DELAY.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any
 
 from scrapy import Request, signals
@@ -31,17 +45,33 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.asyncio import call_later
+from scrapy.utils.asyncio import CallLaterResult, call_later
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from crawler import config
+from crawler import signals as announced
 from crawler import stats as names
 from crawler.extraction.kinds import CHALLENGE_MARKUP
+from crawler.frontier.extension import frontier_of
+from crawler.middlewares.pace import (
+    Budget,
+    MemoryPaceBook,
+    PaceBook,
+    RedisPaceBook,
+    Turn,
+    answered,
+    refused,
+    take_turn,
+)
+from crawler.record import CHALLENGE
 
 logger = logging.getLogger(__name__)
 
 PAUSES = "politeness_pauses"  # request meta: how many times this request was paused
 _PAUSED = "politeness_paused"  # request meta: why its answer paused the domain
+_TURN = "politeness_turn"  # request meta: its turn in the domain's pace
 _PAUSING_STATUSES = {429, 503}
 # After a pause, a domain's requests go one at a time, this many seconds apart, until one is answered.
 _AFTER_PAUSE = 1.0
@@ -51,48 +81,98 @@ _CHALLENGE_BYTES = 64 * 1024
 
 @dataclass
 class _Domain:
-    """What the crawl knows of one domain's pace."""
+    """What this process knows of one domain beyond its shared pace."""
 
     crawl_delay: float | None = None  # seconds, once its robots.txt is read (0: none asked)
-    pauses_in_a_row: int = 0
-    deferred: bool = False
+    deferred: bool = False  # this process has logged the deferral and dropped its queue
     paced: tuple[float, float] | None = None  # its slot's delay and jitter before a pause slowed it
 
 
 class PolitenessMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, book: PaceBook, run: Callable[[], str]) -> None:
         settings = crawler.settings
         self.crawler = crawler
+        self.book = book
+        self.run = run
         self.crawl_delay_max = config.number(settings, "POLITENESS_CRAWL_DELAY_MAX", minimum=0)
         self.pause_start = config.seconds(settings, "POLITENESS_PAUSE_START")
         self.pause_max = config.seconds(settings, "POLITENESS_PAUSE_MAX")
         self.max_pauses = config.integer(settings, "POLITENESS_MAX_PAUSES", minimum=1)
+        self.budget = Budget(
+            pages=config.integer(settings, "POLITENESS_DOMAIN_PAGES", minimum=0),
+            bytes=config.integer(settings, "POLITENESS_DOMAIN_BYTES", minimum=0),
+        )
         self.download_delay = config.number(settings, "DOWNLOAD_DELAY", minimum=0)
         self.user_agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or ""
         self.domains: dict[str, _Domain] = {}
+        # Requests waiting for their turns, by domain, in the order they went to sleep.
+        self.sleepers: dict[str, dict[Deferred[None], CallLaterResult]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PolitenessMiddleware:
-        middleware = cls(crawler)
+        shared = frontier_of(crawler)
+        if shared is None:
+            middleware = cls(crawler, MemoryPaceBook(), lambda: "")
+        else:
+            frontier = shared.frontier
+            middleware = cls(crawler, RedisPaceBook(frontier.server), lambda: frontier.crawl_job_id() or "")
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware
 
     # --- before the download --------------------------------------------------------------------
 
     async def process_request(self, request: Request) -> None:
-        key = self._key(request)
-        domain = self.domains.setdefault(key, _Domain())
-        if domain.deferred:
-            self._defer(request, key)
         if request.meta.get("dont_obey_robotstxt"):
             return  # robots.txt itself, or a request that ignores it: no Crawl-delay read for it
+        key = self._key(request)
+        domain = self.domains.setdefault(key, _Domain())
         if domain.crawl_delay is None:
-            domain.crawl_delay = await self._crawl_delay(request, key, domain)
+            domain.crawl_delay = await self._crawl_delay(request, key)
         if domain.crawl_delay:
             request.meta["autothrottle_dont_adjust_delay"] = True
-            self._hold_pace(request, key, domain.crawl_delay)
+            self._hold_pace(key, domain.crawl_delay)
+        interval = max(domain.crawl_delay, self.download_delay)
+        # A request sent again after a pause has been counted against the budget already.
+        budget = self.budget if PAUSES not in request.meta else Budget()
+        held: Turn | None = None
+        while True:
+            turn = self.book.update(
+                key,
+                partial(
+                    take_turn,
+                    run=self.run(),
+                    interval=interval,
+                    after_pause=_AFTER_PAUSE,
+                    held=held,
+                    budget=budget,
+                ),
+            )
+            request.meta[_TURN] = held = turn
+            budget = Budget()
+            if turn.deferred:
+                self._give_up(key, domain, turn.deferred)
+                self._defer(key)
+            if turn.wait <= 0:
+                return
+            self.crawler.stats.inc_value(names.POLITENESS_WAITS)
+            await maybe_deferred_to_future(self._sleep(key, turn.wait))
 
-    async def _crawl_delay(self, request: Request, key: str, domain: _Domain) -> float:
+    def _sleep(self, key: str, seconds: float) -> Deferred[None]:
+        """Wait for a turn; woken early when the domain pauses or is given up, to take a new turn or be
+        dropped, in the order the requests went to sleep."""
+        woken: Deferred[None] = Deferred()
+        sleepers = self.sleepers.setdefault(key, {})
+        sleepers[woken] = call_later(seconds, woken.callback, None)
+        woken.addBoth(lambda result: (sleepers.pop(woken, None), result)[1])
+        return woken
+
+    def _wake(self, key: str) -> None:
+        for woken, call in list(self.sleepers.pop(key, {}).items()):
+            call.cancel()
+            if not woken.called:
+                woken.callback(None)
+
+    async def _crawl_delay(self, request: Request, key: str) -> float:
         """The Crawl-delay the domain's robots.txt asks of us (our user agent's, else ``*``'s), at
         least DOWNLOAD_DELAY and at most POLITENESS_CRAWL_DELAY_MAX; 0 when it asks none."""
         robots = self._robots()
@@ -113,7 +193,7 @@ class PolitenessMiddleware:
             delay = self.crawl_delay_max
         return max(float(delay), self.download_delay)
 
-    def _hold_pace(self, request: Request, key: str, delay: float) -> None:
+    def _hold_pace(self, key: str, delay: float) -> None:
         """The domain's slot keeps ``delay`` between requests, exactly: Scrapy's jitter would halve it."""
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(key)
@@ -130,27 +210,42 @@ class PolitenessMiddleware:
         pause set later would let one more through)."""
         key = self._key(request)
         domain = self.domains.setdefault(key, _Domain())
+        turn: Turn | None = request.meta.get(_TURN)
+        run = self.run()
         why = self._pausing(response)
         if why is None:
-            domain.pauses_in_a_row = 0
+            size = len(response.body)
+            given_up = self.book.update(
+                key, partial(answered, run=run, turn=turn, size=size, budget=self.budget)
+            )
             self._resume(key, domain)
+            if given_up:
+                self._give_up(key, domain, given_up)
             return
+        if why.startswith("bot check"):
+            self.crawler.stats.inc_value(names.wall(key, CHALLENGE))
+            self.crawler.signals.send_catch_log(announced.bot_check_met, url=request.url)
         if request.meta.get(PAUSES, 0) >= self.max_pauses:
             return  # this URL alone keeps answering so: its answer goes on (RETRY_TIMES, http_<status>)
-        domain.pauses_in_a_row += 1
+        pause, given_up = self.book.update(
+            key,
+            partial(
+                refused,
+                run=run,
+                turn=turn,
+                pause_for=self._pause_for(response),
+                max_pauses=self.max_pauses,
+                why=why,
+            ),
+        )
         request.meta[_PAUSED] = why
-        if domain.pauses_in_a_row > self.max_pauses:
-            if not domain.deferred:
-                logger.warning(
-                    "%s deferred to the next run: %s after %d pauses in a row", key, why, self.max_pauses
-                )
-            domain.deferred = True
-            self._drop_queued(key)
-            return
-        pause = self._pause_length(response, domain.pauses_in_a_row)
-        self._pause(key, domain, pause)
-        self.crawler.stats.inc_value(names.politeness_paused(key))
-        logger.info("%s paused for %.1f s: %s (%d in a row)", key, pause, why, domain.pauses_in_a_row)
+        if given_up:
+            self._give_up(key, domain, given_up)
+        elif pause:
+            self._wake(key)  # to take new turns, after the pause, in the order they had them
+            self._pause(key, domain, pause)
+            self.crawler.stats.inc_value(names.politeness_paused(key))
+            logger.info("%s paused for %.1f s: %s", key, pause, why)
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         """A paused answer's request goes back to the scheduler (not using up RETRY_TIMES); a
@@ -159,9 +254,10 @@ class PolitenessMiddleware:
             return response
         key = self._key(request)
         if self.domains[key].deferred:
-            self._defer(request, key)
+            self._defer(key)
         retry = request.replace(dont_filter=True)
         retry.meta[PAUSES] = request.meta.get(PAUSES, 0) + 1
+        retry.meta.pop(_TURN, None)
         return retry
 
     def _pausing(self, response: Response) -> str | None:
@@ -176,19 +272,23 @@ class PolitenessMiddleware:
             return f"HTTP {response.status}"
         return None
 
-    def _pause_length(self, response: Response, in_a_row: int) -> float:
-        """Retry-After (seconds, or an HTTP date), else POLITENESS_PAUSE_START doubled for each pause
-        in a row, at most POLITENESS_PAUSE_MAX."""
+    def _pause_for(self, response: Response) -> Callable[[int], float]:
+        """The pause after the answer, given the pauses in a row: Retry-After (seconds, or an HTTP
+        date), else POLITENESS_PAUSE_START doubled for each pause in a row, at most
+        POLITENESS_PAUSE_MAX."""
         asked = retry_after((response.headers.get(b"Retry-After") or b"").decode("latin-1"))
-        if asked is not None:
-            return min(asked, self.pause_max)
-        return min(self.pause_start * 2 ** (in_a_row - 1), self.pause_max)
+
+        def pause(in_a_row: int) -> float:
+            if asked is not None:
+                return min(asked, self.pause_max)
+            return min(self.pause_start * 2 ** (in_a_row - 1), self.pause_max)
+
+        return pause
 
     def _pause(self, key: str, domain: _Domain, pause: float) -> None:
-        """No request to the domain for ``pause`` seconds: its slot's queue waits, as it does for a
-        download delay, and the other domains' slots go on. Then one request at a time, at least
-        _AFTER_PAUSE seconds apart, until one is answered: the requests queued meanwhile would
-        otherwise all go at once when the pause ends."""
+        """This process's slot for the domain holds its queue for ``pause`` seconds, as it does for a
+        download delay; then it sends one request at a time, at least _AFTER_PAUSE seconds apart,
+        until one is answered. The requests not yet queued there wait for their turns."""
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(key)
         if slot is None:
@@ -201,7 +301,7 @@ class PolitenessMiddleware:
         slot.latercall = call_later(pause, downloader._latercall, slot)
 
     def _resume(self, key: str, domain: _Domain) -> None:
-        """The domain's pace as it was before it paused (its Crawl-delay included)."""
+        """The slot's pace as it was before it paused (its Crawl-delay included)."""
         slot = self.crawler.engine.downloader.slots.get(key)
         if domain.paced is None or slot is None:
             return
@@ -210,17 +310,22 @@ class PolitenessMiddleware:
 
     # --- deferred domains -----------------------------------------------------------------------
 
-    def _defer(self, request: Request, key: str) -> None:
-        self.crawler.stats.inc_value(names.deferred(key))
-        raise IgnoreRequest(f"deferred: {key} asked us to stop for this run")
-
-    def _drop_queued(self, key: str) -> None:
-        """The domain's requests already waiting in its slot are dropped, unfetched, as deferred."""
+    def _give_up(self, key: str, domain: _Domain, why: str) -> None:
+        """The domain is deferred to the next run: named once, and its queued requests dropped."""
+        if domain.deferred:
+            return
+        domain.deferred = True
+        logger.warning("%s deferred to the next run: %s", key, why)
+        self._wake(key)
         slot = self.crawler.engine.downloader.slots.get(key)
         while slot is not None and slot.queue:
             _, waiting = slot.queue.popleft()
             self.crawler.stats.inc_value(names.deferred(key))
             waiting.errback(Failure(IgnoreRequest(f"deferred: {key} asked us to stop for this run")))
+
+    def _defer(self, key: str) -> None:
+        self.crawler.stats.inc_value(names.deferred(key))
+        raise IgnoreRequest(f"deferred: {key} is left for the next run")
 
     # --- helpers --------------------------------------------------------------------------------
 

@@ -24,8 +24,8 @@ from crawler.listing import Listing
 from crawler.middlewares.exchange import exchange_of
 from crawler.middlewares.incremental import ARTICLE, URL_STATE
 from crawler.page import PageTask, capture_page
-from crawler.record import ArticleRecord, now_utc
-from crawler.urls import parse_url_arguments
+from crawler.record import WALLS, ArticleRecord, now_utc
+from crawler.urls import domain_of, parse_url_arguments
 from crawler.workers import ExtractionPool, admission, extract_options
 from pipelines.extensions import WarcCapture, capture_of
 
@@ -152,6 +152,8 @@ class ArchiveSpider(scrapy.Spider):
             self.skip(response.url, result.reason, result.detail, result.traceback)
             return
         self.crawler.stats.inc_value(names.kind(result.kind))
+        if result.kind in WALLS:
+            self.crawler.stats.inc_value(names.wall(domain_of(response.url), result.kind))
         if not archived:
             why = f"{result.kind} page from {fetch.origin.replace('_', ' ')}: {'; '.join(result.evidence)}"
             self.skip(response.url, skip_reason(result.kind), why)

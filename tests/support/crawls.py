@@ -49,6 +49,7 @@ ZERO_COUNTS = {
     "skipped": {},
     "kinds": {},
     "deferred": {},
+    "walls": {},
     "broken_sources": {},
 }
 

@@ -104,12 +104,15 @@ def test_three_processes_fetch_every_page_once_and_leave_when_done(
     assert seed.summary()[-1] == f"whole crawl:     3 processes reported, 0 lost, exit status 0 ({crawl_key})"
     assert not any(line.startswith("whole crawl:") for worker in workers for line in worker.summary())
 
-    # Nothing left in Redis but the crawl's fingerprints, its job id and how each process ended.
+    # Nothing left in Redis but the crawl's fingerprints, its job id, how each process ended, and the
+    # site's pace (crawler.middlewares.pace), which expires.
     assert sorted(frontier_redis.keys()) == [
         b"newsarchive:frontier:gazette:crawl",
         b"newsarchive:frontier:gazette:results",
         b"newsarchive:frontier:gazette:seen",
+        b"newsarchive:pace:127.0.0.1",
     ]
+    assert 0 < frontier_redis.ttl("newsarchive:pace:127.0.0.1") <= 3600
     assert frontier_redis.zcard("newsarchive:frontier:gazette:seen") == ARTICLES + 1
     print(f"3 processes, {ARTICLES} articles: {elapsed:.1f} s including start-up and {IDLE} idle close")
 

@@ -36,6 +36,7 @@ class Pace:
     """One domain's pace. Times are seconds since the epoch, on the book's clock."""
 
     next_at: float = 0.0  # the earliest start of the domain's next request
+    crawl_delay: float = 0.0  # seconds, as the latest process to read its robots.txt found it
     paused_at: float = 0.0  # when its latest pause began
     paused_until: float = 0.0
     pauses_in_a_row: int = 0
@@ -74,21 +75,31 @@ class Budget:
 @dataclass(frozen=True)
 class Turn:
     """A request's place in its domain's pace: sent at ``start`` (``wait`` seconds from now), given at
-    ``given``; or refused, because the run gave the domain up (``deferred`` says why)."""
+    ``given``; or refused, because the run gave the domain up (``deferred`` says why), or because
+    the domain's page budget is spent (``spent``: the requests given turns before go on)."""
 
     start: float = 0.0
     given: float = 0.0
     wait: float = 0.0
     deferred: str = ""
+    spent: str = ""
+
+
+def learned(pace: Pace, now: float, crawl_delay: float) -> None:
+    """A process read the domain's Crawl-delay in its robots.txt, just fetched: the next turn is a
+    Crawl-delay after that fetch, and every process's turns are that far apart, robots.txt's too."""
+    pace.crawl_delay = crawl_delay
+    if crawl_delay:
+        pace.next_at = max(pace.next_at, now + crawl_delay)
 
 
 def take_turn(
     pace: Pace, now: float, run: str, interval: float, after_pause: float, held: Turn | None, budget: Budget
 ) -> Turn:
     """The request's turn: the one it ``held`` if it is due and no pause began since it was given,
-    else the next free one, ``interval`` after the last (``after_pause`` at least while the domain
-    has not answered normally since a pause). ``held`` is None for a request's first turn, which
-    counts against the page budget."""
+    else the next free one, ``interval`` (or the domain's Crawl-delay) after the last; ``after_pause``
+    at least while the domain has not answered normally since a pause. ``held`` is None for a
+    request's first turn, which counts against the page budget."""
     pace.of_run(run)
     if pace.deferred:
         return Turn(deferred=pace.deferred)
@@ -96,10 +107,11 @@ def take_turn(
         return replace(held, wait=0.0)
     if held is None and budget.pages:
         if pace.pages >= budget.pages:
-            pace.deferred = f"its budget of {budget.pages} pages is spent"
-            return Turn(deferred=pace.deferred)
+            return Turn(spent=f"its budget of {budget.pages} pages is spent")
         pace.pages += 1
-    step = max(interval, after_pause) if pace.pauses_in_a_row else interval
+    step = max(interval, pace.crawl_delay)
+    if pace.pauses_in_a_row:
+        step = max(step, after_pause)
     start = max(now, pace.next_at, pace.paused_until)
     if step:
         pace.next_at = start + step

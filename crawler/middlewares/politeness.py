@@ -62,6 +62,7 @@ from crawler.middlewares.pace import (
     RedisPaceBook,
     Turn,
     answered,
+    learned,
     refused,
     take_turn,
 )
@@ -84,8 +85,8 @@ class _Domain:
     """What this process knows of one domain beyond its shared pace."""
 
     crawl_delay: float | None = None  # seconds, once its robots.txt is read (0: none asked)
-    deferred: bool = False  # this process has logged the deferral and dropped its queue
-    paced: tuple[float, float] | None = None  # its slot's delay and jitter before a pause slowed it
+    deferred: bool = False  # this process has given it up for the run, and dropped its queue
+    named: bool = False  # the deferral is in the log
 
 
 class PolitenessMiddleware:
@@ -122,18 +123,20 @@ class PolitenessMiddleware:
     # --- before the download --------------------------------------------------------------------
 
     async def process_request(self, request: Request) -> None:
-        if request.meta.get("dont_obey_robotstxt"):
-            return  # robots.txt itself, or a request that ignores it: no Crawl-delay read for it
         key = self._key(request)
         domain = self.domains.setdefault(key, _Domain())
-        if domain.crawl_delay is None:
+        # robots.txt itself (or a request that ignores it) reads no Crawl-delay, and is not counted
+        # against the budget, but takes its turn in a pace another process may have learned.
+        reads_robots = not request.meta.get("dont_obey_robotstxt")
+        if reads_robots and domain.crawl_delay is None:
             domain.crawl_delay = await self._crawl_delay(request, key)
+            self.book.update(key, partial(learned, crawl_delay=domain.crawl_delay))
         if domain.crawl_delay:
             request.meta["autothrottle_dont_adjust_delay"] = True
-            self._hold_pace(key, domain.crawl_delay)
-        interval = max(domain.crawl_delay, self.download_delay)
+            self._turns_alone(key)
+        interval = max(domain.crawl_delay or 0.0, self.download_delay)
         # A request sent again after a pause has been counted against the budget already.
-        budget = self.budget if PAUSES not in request.meta else Budget()
+        budget = self.budget if reads_robots and PAUSES not in request.meta else Budget()
         held: Turn | None = None
         while True:
             turn = self.book.update(
@@ -149,6 +152,9 @@ class PolitenessMiddleware:
             )
             request.meta[_TURN] = held = turn
             budget = Budget()
+            if turn.spent:
+                self._name(key, domain, turn.spent)
+                self._defer(key)
             if turn.deferred:
                 self._give_up(key, domain, turn.deferred)
                 self._defer(key)
@@ -193,15 +199,16 @@ class PolitenessMiddleware:
             delay = self.crawl_delay_max
         return max(float(delay), self.download_delay)
 
-    def _hold_pace(self, key: str, delay: float) -> None:
-        """The domain's slot keeps ``delay`` between requests, exactly: Scrapy's jitter would halve it."""
+    def _turns_alone(self, key: str) -> None:
+        """The turns alone pace a domain that asks for a Crawl-delay: its slot adds no delay of its own
+        (a request held there past its turn would go right before the next one, taken by another
+        process), and AutoThrottle is kept off it by the request's meta."""
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(key)
         if slot is None:  # read when the slot is made, right after this middleware
-            downloader.per_slot_settings.setdefault(key, {}).update(delay=delay, jitter=0.0)
+            downloader.per_slot_settings.setdefault(key, {}).update(delay=0.0, jitter=0.0)
             return
-        slot.delay = max(slot.delay, delay)
-        slot.jitter = 0.0
+        slot.delay = slot.jitter = 0.0
 
     # --- after it -------------------------------------------------------------------------------
 
@@ -218,7 +225,6 @@ class PolitenessMiddleware:
             given_up = self.book.update(
                 key, partial(answered, run=run, turn=turn, size=size, budget=self.budget)
             )
-            self._resume(key, domain)
             if given_up:
                 self._give_up(key, domain, given_up)
             return
@@ -243,7 +249,7 @@ class PolitenessMiddleware:
             self._give_up(key, domain, given_up)
         elif pause:
             self._wake(key)  # to take new turns, after the pause, in the order they had them
-            self._pause(key, domain, pause)
+            self._pause(key, pause)
             self.crawler.stats.inc_value(names.politeness_paused(key))
             logger.info("%s paused for %.1f s: %s", key, pause, why)
 
@@ -285,37 +291,31 @@ class PolitenessMiddleware:
 
         return pause
 
-    def _pause(self, key: str, domain: _Domain, pause: float) -> None:
-        """This process's slot for the domain holds its queue for ``pause`` seconds, as it does for a
-        download delay; then it sends one request at a time, at least _AFTER_PAUSE seconds apart,
-        until one is answered. The requests not yet queued there wait for their turns."""
+    def _pause(self, key: str, pause: float) -> None:
+        """This process's slot for the domain holds the requests already queued there for ``pause``
+        seconds, as it does for a download delay; the others wait for new turns."""
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(key)
         if slot is None:
             return
-        if domain.paced is None:
-            domain.paced = (slot.delay, slot.jitter)
-        slot.delay, slot.jitter = max(slot.delay, _AFTER_PAUSE), 0.0
         if slot.latercall is not None:
             slot.latercall.cancel()
         slot.latercall = call_later(pause, downloader._latercall, slot)
 
-    def _resume(self, key: str, domain: _Domain) -> None:
-        """The slot's pace as it was before it paused (its Crawl-delay included)."""
-        slot = self.crawler.engine.downloader.slots.get(key)
-        if domain.paced is None or slot is None:
-            return
-        slot.delay, slot.jitter = domain.paced
-        domain.paced = None
-
     # --- deferred domains -----------------------------------------------------------------------
 
+    def _name(self, key: str, domain: _Domain, why: str) -> None:
+        """The domain's remaining requests are deferred to the next run: said once."""
+        if not domain.named:
+            domain.named = True
+            logger.warning("%s deferred to the next run: %s", key, why)
+
     def _give_up(self, key: str, domain: _Domain, why: str) -> None:
-        """The domain is deferred to the next run: named once, and its queued requests dropped."""
+        """The domain is deferred to the next run: named once, and its waiting requests dropped."""
         if domain.deferred:
             return
         domain.deferred = True
-        logger.warning("%s deferred to the next run: %s", key, why)
+        self._name(key, domain, why)
         self._wake(key)
         slot = self.crawler.engine.downloader.slots.get(key)
         while slot is not None and slot.queue:

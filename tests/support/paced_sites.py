@@ -72,3 +72,16 @@ def paced_site(
 
     site.add_handler("/robots.txt", robots_txt)
     return [site.add_handler(f"/paced/{n:03d}.html", page(n)) for n in range(pages)]
+
+
+def paced_sitemap(site: LocalSite, arrivals: Arrivals, urls: list[str]) -> str:
+    """A sitemap of ``urls`` on ``site``, its requests noted in ``arrivals`` as the pages' are."""
+    host = site.url.split("//", 1)[1].split(":", 1)[0]
+    entries = "".join(f"<url><loc>{url}</loc></url>" for url in urls)
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'.encode()
+
+    def sitemap(request: BaseHTTPRequestHandler) -> None:
+        arrivals.note(host, "/sitemap.xml")
+        _answer(request, 200, body, **{"Content-Type": "application/xml"})
+
+    return site.add_handler("/sitemap.xml", sitemap)

@@ -7,7 +7,7 @@ with the contracts in pyproject.toml):
                       pipelines.commands (newsarchive)
     the run           crawler.manifest: the run's manifest and exit status, asked of the components
     spiders           crawler.spiders
-    crawl components  crawler.middlewares, crawler.frontier, crawler.health.monitor (independent)
+    crawl components  crawler.middlewares, crawler.health.monitor (independent) > crawler.frontier
     archive glue      pipelines.archive (the item pipeline), pipelines.extensions
     archive           pipelines.read > pipelines.write > pipelines.storage
     extraction        crawler.workers > crawler.page > crawler.assemble, crawler.warc >
@@ -21,8 +21,8 @@ low imports what watches it.
 spiders/      the spiders and the feed and sitemap parsers they use
 extraction/   page bytes -> Article of some kind, or Rejection; no Scrapy import (worker processes
               load only it)
-middlewares/  whether a page is fetched at all: incremental state, private networks, limits,
-              the duplicate filter
+middlewares/  whether and when a page is fetched: incremental state, private networks, limits,
+              the duplicate filter, politeness and each site's pace
 frontier/     the shared frontier on Redis (only with REDIS_URL)
 health/       per-domain extraction health: the figures, and the crawl's monitor
 commands/     ``scrapy crawl`` with one-line errors and an exit status from the crawl's stats

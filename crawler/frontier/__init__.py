@@ -12,6 +12,8 @@ spider's name):
     newsarchive:frontier:NAME:busy       sorted set   worker -> last time it had work in flight
     newsarchive:frontier:NAME:roster     sorted set   worker -> last beat (crawler.frontier.roster)
     newsarchive:frontier:NAME:results    hash         worker -> how its run ended (crawler.frontier.roster)
+    newsarchive:pace:HOST                hash         the site's pace, shared by every crawl
+                                                      (crawler.middlewares.pace)
 
 A process started normally *seeds*: it starts a new crawl (its job id becomes the crawl's) and sends
 its start requests into the queue. A process started with FRONTIER_JOIN=True *joins*: it sends no

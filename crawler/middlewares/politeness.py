@@ -74,7 +74,7 @@ PAUSES = "politeness_pauses"  # request meta: how many times this request was pa
 _PAUSED = "politeness_paused"  # request meta: why its answer paused the domain
 _TURN = "politeness_turn"  # request meta: its turn in the domain's pace
 _PAUSING_STATUSES = {429, 503}
-# After a pause, a domain's requests go one at a time, this many seconds apart, until one is answered.
+# After a pause, a domain's turns are at least this many seconds apart until it answers normally.
 _AFTER_PAUSE = 1.0
 # A bot check answers 403 (or 503) with its challenge in the first kilobytes of the page.
 _CHALLENGE_BYTES = 64 * 1024
@@ -116,7 +116,15 @@ class PolitenessMiddleware:
             middleware = cls(crawler, MemoryPaceBook(), lambda: "")
         else:
             frontier = shared.frontier
-            middleware = cls(crawler, RedisPaceBook(frontier.server), lambda: frontier.crawl_job_id() or "")
+            job: list[str] = []
+
+            def run() -> str:
+                """The crawl's job id, read once it is set (a worker may join before the seed starts)."""
+                if not job and (started := frontier.crawl_job_id()):
+                    job.append(started)
+                return job[0] if job else ""
+
+            middleware = cls(crawler, RedisPaceBook(frontier.server), run)
         crawler.signals.connect(middleware.response_downloaded, signal=signals.response_downloaded)
         return middleware
 

@@ -174,6 +174,8 @@ class ArticleRecord:
     version: int | None = None
     first_seen_at: str | None = None
     previous_key: str | None = None
+    # What changed against the previous version (pipelines.write.changes); None for version 1.
+    changes: dict[str, Any] | None = None
     # The raw page in the archive's WARC segments; None when ARCHIVE_WARC is off.
     capture: CaptureRef | None = None
     schema_version: int = SCHEMA_VERSION

@@ -39,6 +39,7 @@ from pipelines.storage.keys import (
 MANIFEST_FORMAT = 1
 LATEST, OLDER = "latest", "older"
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
+CHANGE_COLUMNS = ("changed_fields", "text_added", "text_removed", "text_similarity", "correction")
 SCHEMA = pa.schema(
     [
         ("key", pa.string()),
@@ -56,6 +57,13 @@ SCHEMA = pa.schema(
         ("spider", pa.string()),
         ("job_id", pa.string()),
         ("content_sha256", pa.string()),
+        # What changed against the previous version (null for version 1): the fields, the text's
+        # characters added and removed, its similarity, an appended correction.
+        ("changed_fields", pa.list_(pa.string())),
+        ("text_added", pa.int64()),
+        ("text_removed", pa.int64()),
+        ("text_similarity", pa.float64()),
+        ("correction", pa.bool_()),
         ("text", pa.string()),
         ("record", pa.string()),
     ]
@@ -231,6 +239,7 @@ def _parquet(rows: list[Row]) -> bytes:
             "authors": [a for a in _list(record.get("authors")) if isinstance(a, str)],
             "version": record.get("version") if isinstance(record.get("version"), int) else None,
             "kind": record.get("kind") if isinstance(record.get("kind"), str) else ARTICLE,
+            **_change_columns(record.get("changes")),
         }
         for name in SCHEMA.names:
             value = values[name] if name in values else record.get(name)
@@ -238,6 +247,20 @@ def _parquet(rows: list[Row]) -> bytes:
     buffer = io.BytesIO()
     pq.write_table(pa.table(columns, schema=SCHEMA), buffer, compression="zstd")
     return buffer.getvalue()
+
+
+def _change_columns(changes: Any) -> dict[str, Any]:
+    if not isinstance(changes, dict):
+        return dict.fromkeys(CHANGE_COLUMNS)
+    found = changes.get("text")
+    text: dict[str, Any] = found if isinstance(found, dict) else {}
+    return {
+        "changed_fields": [f for f in _list(changes.get("fields")) if isinstance(f, str)],
+        "text_added": text.get("added"),
+        "text_removed": text.get("removed"),
+        "text_similarity": text.get("similarity"),
+        "correction": bool(changes.get("correction")),
+    }
 
 
 def _list(value: Any) -> list[Any]:

@@ -41,6 +41,7 @@ from crawler.stats import Stats
 from pipelines.storage import ArchiveStore
 from pipelines.storage.base import CONFLICT_ATTEMPTS
 from pipelines.storage.keys import parse_record_key, record_key
+from pipelines.write.changes import compare
 from pipelines.write.inflight import InFlight
 from pipelines.write.outage import Outage
 from pipelines.write.spool import Spool
@@ -194,14 +195,15 @@ class Archiver:
                 self.store.delete(ahead)  # written before we knew another key holds this content
             return names.RECORDS_UNCHANGED, record
         version = state.pending(record.content_sha256)
+        changes = self._changes(latest, record)
         if version is None:  # claim the next version before writing its record
             number = max((v.version for v in state.versions), default=0) + 1
-            stamped = _stamp(record, state, number, now, latest)
+            stamped = _stamp(record, state, number, now, latest, changes)
             version = Version(number, record.content_sha256, record_key(stamped), now)
             state.versions.append(version)
             token = self.state.save_article(state, token)
         else:  # claimed by an earlier attempt, or by a run that stopped before committing it
-            stamped = _stamp(record, state, version.version, version.archived_at, latest)
+            stamped = _stamp(record, state, version.version, version.archived_at, latest, changes)
         # A claim completed after a crash on a later day moves to that fetch day's partition.
         claimed_key, version.key = version.key, record_key(stamped)
         self.store.put(version.key, stamped.to_json())
@@ -212,6 +214,15 @@ class Archiver:
         self.state.save_article(state, token)
         self._checked(record)
         return _stored(version.version), stamped
+
+    def _changes(self, latest: Version | None, record: ArticleRecord) -> dict[str, Any] | None:
+        """What changed against the latest version: one read of its record, for changed articles only."""
+        if latest is None:
+            return None
+        found = self.store.read(latest.key)
+        if found is None:  # deleted by hand: the version is still written, without its changes
+            return None
+        return compare(json.loads(found[0]), record.to_dict()).to_dict()
 
     def _checked(self, record: ArticleRecord) -> None:
         if self.index is None:
@@ -374,7 +385,12 @@ def _stored(version: int) -> str:
 
 
 def _stamp(
-    record: ArticleRecord, state: ArticleState, number: int, archived_at: str, latest: Version | None
+    record: ArticleRecord,
+    state: ArticleState,
+    number: int,
+    archived_at: str,
+    latest: Version | None,
+    changes: dict[str, Any] | None = None,
 ) -> ArticleRecord:
     return replace(
         record,
@@ -382,4 +398,5 @@ def _stamp(
         version=number,
         first_seen_at=state.first_seen_at,
         previous_key=latest.key if latest else None,
+        changes=changes,
     )

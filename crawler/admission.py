@@ -26,8 +26,10 @@ from crawler.record import ARTICLE, CHALLENGE, CONSENT, ERROR, KINDS
 # Where a page's URL came from, as its request's meta[ORIGIN] says.
 ORIGIN = "origin"
 GIVEN, FEED, NEWS_SITEMAP, SITEMAP, SEED, LINK = "given", "feed", "news_sitemap", "sitemap", "seed", "link"
-ORIGINS = (GIVEN, FEED, NEWS_SITEMAP, SITEMAP, SEED, LINK)
-ASKED = frozenset({GIVEN, FEED, NEWS_SITEMAP})
+# An archived page fetched again on the revisit schedule: whatever it became is its next version.
+REVISIT = "revisit"
+ORIGINS = (GIVEN, FEED, NEWS_SITEMAP, SITEMAP, SEED, LINK, REVISIT)
+ASKED = frozenset({GIVEN, FEED, NEWS_SITEMAP, REVISIT})
 # Never stored as records, whoever asked: counted, and kept in WARC when raw pages are.
 NEVER_STORED = frozenset({CONSENT, CHALLENGE, ERROR})
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import importlib
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from scrapy.settings import BaseSettings, Settings
 
 from crawler.durations import parse_duration
 from crawler.errors import SettingError
+from crawler.record import parse_utc
 
 
 def invalid(settings: BaseSettings, name: str, why: str) -> SettingError:
@@ -74,6 +75,18 @@ def duration(settings: BaseSettings, name: str, *, positive: bool = False) -> ti
     if positive and value <= timedelta(0):
         raise invalid(settings, name, "must be longer than 0")
     return value
+
+
+def moment(settings: BaseSettings, name: str) -> datetime | None:
+    """An ISO 8601 timestamp with its zone, or None when the setting is empty."""
+    value = (settings.get(name) or "").strip()
+    if not value:
+        return None
+    try:
+        return parse_utc(value)
+    except ValueError:
+        why = "not an ISO 8601 timestamp with a zone, e.g. 2026-12-01T08:00:00Z"
+        raise invalid(settings, name, why) from None
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:

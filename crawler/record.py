@@ -6,7 +6,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import asdict, dataclass, field, is_dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
@@ -55,8 +55,19 @@ def instant(value: Any) -> datetime | None:
         return None
 
 
+# How far the crawl's clock is set from the real one (ARCHIVE_NOW; crawler.config.set_clock).
+_CLOCK_OFFSET = [timedelta(0)]
+
+
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    """The crawl's time: the real clock, or the moment ARCHIVE_NOW set it to, going on from there."""
+    return datetime.now(timezone.utc) + _CLOCK_OFFSET[0]
+
+
+def set_now(moment: datetime | None) -> None:
+    """Run the clock from ``moment`` on (a test, or a replay, of a crawl at another time); None: the
+    real clock."""
+    _CLOCK_OFFSET[0] = moment - datetime.now(timezone.utc) if moment is not None else timedelta(0)
 
 
 def encode_json(value: Any) -> bytes:

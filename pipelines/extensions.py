@@ -30,7 +30,7 @@ from twisted.internet.threads import deferToThread
 from crawler import config
 from crawler import stats as names
 from crawler.errors import SettingError, StorageError
-from crawler.record import CaptureRef, now_utc
+from crawler.record import CaptureRef, now_utc, set_now
 from crawler.stats import Stats
 from crawler.warc import Captured
 from crawler.wording import plural
@@ -61,6 +61,8 @@ class CrawlArchive:
     def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
         settings = crawler.settings
         hide_secret_settings(settings)
+        # The first component built: every timestamp of the run is on the clock ARCHIVE_NOW sets.
+        set_now(config.moment(settings, "ARCHIVE_NOW"))
         store = open_store(settings.get("ARCHIVE_URI"), settings)
         store.check()
         return cls(store, Spool(settings.get("ARCHIVE_SPOOL_DIR"), store.uri))

@@ -51,6 +51,11 @@ ITEM_PIPELINES = {"pipelines.archive.ArchivePipeline": 500}
 # An article archived less than this long ago is not downloaded again; after it, it is re-checked with
 # a conditional request. A duration: 30m, 12h, 1d; 0 re-checks every time.
 ARCHIVE_REFRESH_AFTER = _env("ARCHIVE_REFRESH_AFTER", "1d")
+# The revisit spider fetches an archived article again at these ages since it was first seen, then
+# never again (pipelines/write/revisits.py).
+ARCHIVE_REVISIT_AFTER = _env("ARCHIVE_REVISIT_AFTER", "1h,1d,7d")
+# The crawl's clock set to this ISO 8601 moment at its start (tests, replays); empty: the real clock.
+ARCHIVE_NOW = _env("ARCHIVE_NOW", "")
 # The URL index (state/url-index/, one object per domain): written back every this many seconds (0:
 # only when the crawl ends), and at most this many URLs per domain, the most recently checked.
 ARCHIVE_URL_INDEX_FLUSH_INTERVAL = _env("ARCHIVE_URL_INDEX_FLUSH_INTERVAL", "300")

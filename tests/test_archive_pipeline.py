@@ -241,10 +241,11 @@ def test_a_new_article_costs_two_writes_an_unchanged_one_none_and_the_index_one_
     text = "The harbour authority will rebuild the eastern breakwater.\n\nWork now starts in June."
     changed = make_record(text=text, content_sha256=content_sha256("Breakwater to be rebuilt", text))
     assert archive._archive_or_spool(changed)[0] == names.RECORDS_CHANGED
-    # A known article: its state read, the version claimed, its record, the commit.
-    assert counting.requests == {"GET": 2, "PUT": 7}
+    # A known article: its state read, the previous version read (to say what changed), the version
+    # claimed, its record, the commit.
+    assert counting.requests == {"GET": 3, "PUT": 7}
     assert archive.archiver.index is not None and archive.archiver.index.flush() == 1
-    assert counting.requests == {"GET": 3, "PUT": 8}  # the index read again, merged and written
+    assert counting.requests == {"GET": 4, "PUT": 8}  # the index read again, merged and written
     assert sorted(r["version"] for r in records_in(any_store)) == [1, 1, 2]
 
 

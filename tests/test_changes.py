@@ -10,82 +10,10 @@ from typing import Any
 
 from crawler.demo.server import LocalSite
 from pipelines.write.changes import compare
+from tests.support.changing_site import PARAGRAPHS, PAYWALL, STORIES, publish
 from tests.support.crawls import ArchiveTarget, run_crawl
 from tests.support.end_to_end import newsarchive_for, utc_day
 from tests.support.sites import write_urls
-
-HTML = "text/html; charset=utf-8"
-PARAGRAPHS = [
-    "The harbour board of {place} voted on Monday to rebuild the north pier before the winter storms arrive. "
-    "Members agreed after a long evening that the old structure could not be patched for another season.",
-    "Engineers said the timber piles in {place} had rotted further than a survey two years ago had found. "
-    "Several of them, they told the board, now carry less than half of the load they were built to bear.",
-    "Work will close the pier to fishing boats for six weeks, and the ferry will use the south quay. "
-    "Skippers asked for the works to start after the herring season, and the board said it would try.",
-    "The board expects to publish the contractor's schedule at its next meeting in the {place} town hall. "
-    "Residents who want to comment on the plans can write to the harbour office until the end of the month.",
-]
-PLACES = {
-    "headline": "Saltfleet",
-    "paragraph": "Millbeck",
-    "correction": "Carrow",
-    "paywall": "Dunmore",
-    "chrome": "Oakhaven",
-    "same": "Lowmoor",
-}
-
-
-def page(title: str, paragraphs: list[str], most_read: str, paywall: bool = False) -> bytes:
-    """A news page with the chrome real pages carry: navigation, a "most read" box, a footer."""
-    access = ', "isAccessibleForFree": false' if paywall else ""
-    body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    if paywall:
-        body += '<div class="paywall"><p>Subscribe to continue reading this article.</p></div>'
-    published = "2026-11-30T09:15:00+01:00"
-    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<title>{title} | Harbour Times</title>
-<meta property="og:type" content="article"><meta property="og:title" content="{title}">
-<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{title}",
-"datePublished": "{published}", "author": {{"@type": "Person", "name": "Ada Quill"}}{access}}}</script>
-</head><body><nav><a href="/">Home</a> <a href="/harbour/">Harbour</a></nav>
-<article><h1>{title}</h1><p class="byline">By Ada Quill</p>
-<time datetime="{published}">30 November 2026</time>{body}</article>
-<aside class="most-read"><h2>Most read</h2><ol><li><a href="/x">{most_read}</a></li></ol></aside>
-<footer>&copy; Harbour Times, updated {most_read[:8]}</footer></body></html>""".encode()
-
-
-PAYWALL = "paywall"
-STORIES = {
-    "headline": "Harbour board approves pier rebuild",
-    "paragraph": "Ferry timetable changes for the pier works",
-    "correction": "Pier works to cost less than feared",
-    "paywall": "What the pier rebuild means for fishermen",
-    "chrome": "Storm warning for the north coast",
-    "same": "Town hall opens its archive to visitors",
-}
-
-
-def publish(site: LocalSite, edited: bool) -> dict[str, str]:
-    """The six stories, as first published or as edited; returns their URLs by name."""
-    urls = {}
-    box = "Lighthouse keeper retires" if not edited else "Bakery wins regional prize"
-    for name, title in STORIES.items():
-        paragraphs = [p.format(place=PLACES[name]) for p in PARAGRAPHS]
-        if edited and name == "headline":
-            title = "Harbour board approves pier rebuild after long debate"
-        if edited and name == "paragraph":
-            paragraphs.append("The ferry company said the new timetable will be posted at both quays.")
-        if edited and name == "correction":
-            paragraphs.append(
-                "Correction: An earlier version of this article gave the wrong cost of the works."
-            )
-        paywall = edited and name == "paywall"
-        if paywall:
-            paragraphs = paragraphs[:1]
-        urls[name] = site.add_route(
-            f"/harbour/{name}.html", 200, page(title, paragraphs, box, paywall), content_type=HTML
-        )
-    return urls
 
 
 def _crawl(tmp_path: Path, target: ArchiveTarget, crawl_settings: list[str], urls: list[str]) -> None:

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 ARTICLE = "archive_article"  # request meta flag: this request fetches an article page
 URL_STATE = "archive_url_state"  # request meta: the URL's state in the archive, if it has one
+REVISIT = "archive_revisit"  # request meta flag: due on the revisit schedule, however recently checked
 
 
 class IncrementalMiddleware:
@@ -70,7 +71,7 @@ class IncrementalMiddleware:
         except StorageError as exc:
             logger.warning("Cannot read the archive state of %s, fetching it: %s", request.url, exc)
             return
-        if is_fresh(state, now_utc(), self.refresh_after):
+        if not request.meta.get(REVISIT) and is_fresh(state, now_utc(), self.refresh_after):
             self.stats.inc_value(names.FRESH)
             raise IgnoreRequest(f"archived recently: {request.url}")
         if state is not None:

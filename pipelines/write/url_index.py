@@ -5,12 +5,14 @@ A crawl asks, for every article URL it is about to fetch, whether the archive ch
 is the same as the one stored. One object per request URL's domain answers all of that:
 
     state/url-index/domain=HOST.json.gz   {"urls": {URLHASH: [id, checked_at, etag, last_modified,
-                                                                 capture, sha16]}}
+                                                                 capture, sha16, url, first_seen]}}
 
 URLHASH is the hash of the URL's canonical form (crawler.urls.record_id), ``id`` the article's record
 id, ``sha16`` the first 16 hex digits of the content hash of the article last stored or seen at that
-URL. A domain's object is read the first time the crawl needs it (one GET, however many URLs it
-holds) and written back by ``flush``: every ARCHIVE_URL_INDEX_FLUSH_INTERVAL seconds and when the crawl
+URL, ``url`` the URL itself and ``first_seen`` when it was first checked holding that article (what
+the revisit schedule counts from; entries written before they were kept have neither). A domain's
+object is read the first time the crawl needs it (one GET, however many URLs it holds) and written
+back by ``flush``: every ARCHIVE_URL_INDEX_FLUSH_INTERVAL seconds and when the crawl
 ends, as a read, a merge and a conditional write (If-Match), so crawlers sharing a bucket never
 erase each other's checks: for each URL the later check wins.
 
@@ -27,7 +29,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,7 +47,7 @@ from pipelines.storage.keys import url_index_key
 logger = logging.getLogger(__name__)
 
 _FORMAT = 1
-Entry = list[Any]  # [id, checked_at, etag, last_modified, capture, sha16]
+Entry = list[Any]  # [id, checked_at, etag, last_modified, capture, sha16, url, first_seen]
 
 
 @dataclass
@@ -59,6 +61,7 @@ class UrlState:
     last_modified: str | None = None
     capture: CaptureRef | None = None  # the response with the page's body, which a revisit refers to
     sha16: str | None = None  # the first 16 hex digits of the content hash last seen at this URL
+    first_seen: str | None = None  # when it was first checked holding this article
 
 
 def is_fresh(state: UrlState | None, now: datetime, refresh_after: timedelta) -> bool:
@@ -70,12 +73,22 @@ def is_fresh(state: UrlState | None, now: datetime, refresh_after: timedelta) ->
 
 def _entry(state: UrlState) -> Entry:
     capture = asdict(state.capture) if state.capture is not None else None
-    return [state.id, state.checked_at, state.etag, state.last_modified, capture, state.sha16]
+    return [
+        state.id,
+        state.checked_at,
+        state.etag,
+        state.last_modified,
+        capture,
+        state.sha16,
+        state.url,
+        state.first_seen or state.checked_at,
+    ]
 
 
-def _state(url: str, entry: Entry) -> UrlState:
+def _state(url: str | None, entry: Entry) -> UrlState:
     capture = CaptureRef(**entry[4]) if entry[4] else None
-    return UrlState(url, entry[0], entry[1], entry[2], entry[3], capture, entry[5])
+    known = entry[6:8] + [None] * (8 - len(entry))
+    return UrlState(url or known[0], entry[0], entry[1], entry[2], entry[3], capture, entry[5], known[1])
 
 
 class DomainIndex:
@@ -169,11 +182,27 @@ class UrlIndex:
     # --- writing ---------------------------------------------------------------------------------
 
     def checked(self, state: UrlState) -> None:
-        index = self._domain(domain_of(state.url))
-        entry = _entry(state)
+        """The URL was checked; it keeps the time it was first seen holding the same article."""
+        index, key = self._domain(domain_of(state.url)), record_id(state.url)
         with self._lock:
-            index.changed[record_id(state.url)] = entry
+            known = index.changed.get(key) or index.entries.get(key)
+            if known is not None and known[0] == state.id and len(known) > 7 and known[7]:
+                state = replace(state, first_seen=known[7])
+            index.changed[key] = _entry(state)
             index.ids.add(state.id)
+
+    def states(self, domain: str) -> list[UrlState]:
+        """Every URL of the domain the index knows by name (reading its index once), as last checked."""
+        index = self._domain(domain)
+        with self._lock:
+            entries = {**index.entries, **index.changed}
+        return [_state(None, entry) for entry in entries.values() if len(entry) > 6 and entry[6]]
+
+    def domains(self) -> list[str]:
+        """The domains that have an index in the archive."""
+        start, end = url_index_key("example.com").split("domain=")[0], ".json.gz"
+        found = (item.key for item in self.store.objects(start))
+        return sorted(key[len(start) + len("domain=") : -len(end)] for key in found if key.endswith(end))
 
     def flush(self, keep: bool = False) -> int:
         """Write every domain's changes; returns how many domains were written. A domain that cannot

@@ -63,6 +63,44 @@ def with_listing(article: Article, listing: Listing, fetched_at: datetime) -> tu
     return article, disagreement
 
 
+def farewell(
+    article_id: str, kind: str, fetch: Fetch, evidence: str, moved_to: str | None = None
+) -> ArticleRecord:
+    """The version that says an archived article is ``gone`` (its URL answers 404/410) or ``moved``
+    (it redirects permanently to ``moved_to``): no title, no text, the last text stays in the version
+    before it."""
+    return ArticleRecord(
+        id=article_id,
+        url=fetch.requested_url,
+        requested_url=fetch.requested_url,
+        canonical_url=fetch.requested_url,
+        domain=domain_of(fetch.requested_url),
+        title=None,
+        text="",
+        authors=[],
+        agencies=[],
+        published_at=None,
+        published_date=None,
+        modified_at=None,
+        dates={"published": None, "modified": None},
+        fetched_at=utc_iso(fetch.fetched_at),
+        archived_at=None,
+        language=None,
+        description=None,
+        site_name=None,
+        tags=[],
+        image=None,
+        content_sha256=content_sha256(None, moved_to or ""),
+        http=HttpInfo(fetch.status, fetch.headers.get("content-type"), etag=None, last_modified=None),
+        spider=fetch.spider,
+        job_id=fetch.job_id,
+        extractor=EXTRACTOR,
+        kind=kind,
+        kind_evidence=[evidence],
+        moved_to=moved_to,
+    )
+
+
 def assemble(article: Article, fetch: Fetch, capture: CaptureRef | None) -> ArticleRecord:
     return ArticleRecord(
         id=record_id(article.canonical_url),

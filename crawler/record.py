@@ -20,6 +20,9 @@ ARTICLE, LISTING, CONSENT, CHALLENGE, PAYWALL, ERROR, OTHER = (
 KINDS = (ARTICLE, LISTING, CONSENT, CHALLENGE, PAYWALL, ERROR, OTHER)
 # The kinds of page a site shows instead of its articles: counted per domain, never records.
 WALLS = (CONSENT, CHALLENGE)
+# What an archived article became when its URL answers 404/410 (``gone``) or redirects permanently to
+# another article (``moved``): a version without text, not a page's kind.
+GONE, MOVED = "gone", "moved"
 
 
 def utc_iso(moment: datetime) -> str:
@@ -187,6 +190,8 @@ class ArticleRecord:
     previous_key: str | None = None
     # What changed against the previous version (pipelines.write.changes); None for version 1.
     changes: dict[str, Any] | None = None
+    # A ``moved`` version: the URL the article's URL now redirects to.
+    moved_to: str | None = None
     # The raw page in the archive's WARC segments; None when ARCHIVE_WARC is off.
     capture: CaptureRef | None = None
     schema_version: int = SCHEMA_VERSION

@@ -14,5 +14,6 @@ page_extracted = object()
 page_failed = object()
 # A site answered with a bot check (an error status, crawler.middlewares.politeness). Arguments: url.
 bot_check_met = object()
-# A record's outcome in the archive. Arguments: url, outcome ("new", "changed" or "unchanged").
+# A record's outcome in the archive. Arguments: url, outcome ("new", "changed" or "unchanged"), kind
+# (the record's), spider (the one that fetched it).
 record_archived = object()

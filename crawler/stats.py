@@ -161,6 +161,11 @@ def deferred(domain: str) -> str:
     return DEFERRED_PREFIX + domain
 
 
+def versions_of(kind: str) -> str:
+    """The counter of versions saying an archived article is ``gone`` or ``moved``."""
+    return f"{PREFIX}/versions/{kind}"
+
+
 # Requests that waited for their turn in their domain's pace (crawler.middlewares.pace).
 POLITENESS_WAITS = f"{PREFIX}/politeness/waits"
 

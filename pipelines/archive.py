@@ -161,7 +161,11 @@ class ArchivePipeline:
         self.archiver.count(outcome)
         if self.signals is not None and outcome in names.OUTCOMES:
             self.signals.send_catch_log(
-                announced.record_archived, url=item.url, outcome=names.OUTCOMES[outcome]
+                announced.record_archived,
+                url=item.url,
+                outcome=names.OUTCOMES[outcome],
+                kind=item.kind,
+                spider=item.spider,
             )
         return archived
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from crawler.demo.server import LocalSite
 from pipelines.write.revisits import due, parse_schedule
 from pipelines.write.url_index import UrlState
-from tests.support.changing_site import STORIES, publish
+from tests.support.changing_site import STORIES, publish, publish_stories, story_path
 from tests.support.crawls import read_local_records, run_crawl
 from tests.support.sites import write_urls
 
@@ -134,3 +135,90 @@ def test_a_due_unchanged_page_costs_one_conditional_request(
         0,
     )
     assert site.hits["/harbour/same.html"] - before == 1
+
+
+def test_forty_stories_over_a_week_make_exactly_the_versions_their_edits_make(
+    site: LocalSite, tmp_path: Path, crawl_settings: list[str], record_validator: Any
+) -> None:
+    urls = publish_stories(site, 0)
+    runs = [
+        (["article", "-a", f"urls={write_urls(tmp_path / 'urls.txt', urls)}"], T0),
+        (["revisit"], T0 + timedelta(hours=1, minutes=5)),
+        (["revisit"], T0 + timedelta(days=1, minutes=5)),
+        (["revisit"], T0 + timedelta(days=7, minutes=5)),
+        (["revisit"], T0 + timedelta(days=8)),  # after the last age: nothing
+    ]
+
+    def page_hits() -> int:
+        return sum(hits for path, hits in site.hits.items() if path.startswith("/life/"))
+
+    fetched = []
+    for crawl, (args, moment) in enumerate(runs):
+        publish_stories(site, crawl)
+        before = page_hits()
+        _run(args, tmp_path, crawl_settings, moment)
+        fetched.append(page_hits() - before)
+    # Every story at each age, once (the two moved ones: their old URL, then where it redirects).
+    assert fetched == [40, 40, 40, 42, 0]
+
+    stories: dict[str, list[dict[str, Any]]] = {}
+    for record in read_local_records(tmp_path / "archive").values():
+        stories.setdefault(record["url"].split("/life/", 1)[1], []).append(record)
+    for found in stories.values():
+        found.sort(key=lambda r: r["version"])
+    # The most-read box changed before every crawl and made no version: the 20 stories never edited
+    # have one; each edited story has exactly one more, saying what its edit was.
+    assert sorted(path for path, found in stories.items() if len(found) == 1) == sorted(
+        [story_path(n)[6:] for n in range(20, 40)] + [story_path(n, moved=True)[6:] for n in (16, 17)]
+    )
+    changed = {int(path[-7:-5]): found[1] for path, found in stories.items() if len(found) == 2}
+    assert sorted(changed) == list(range(20)) and all(len(stories[story_path(n)[6:]]) == 2 for n in range(20))
+    summary = {
+        number: (
+            record["kind"],
+            record["changes"]["fields"],
+            record["changes"]["correction"],
+            record["changes"]["kind"],
+            record["moved_to"],
+        )
+        for number, record in changed.items()
+    }
+    gone = (
+        "gone",
+        ["title", "text", "authors", "published_at", "kind"],
+        False,
+        {"from": "article", "to": "gone"},
+    )
+    moved = ("moved", gone[1], False, {"from": "article", "to": "moved"})
+    assert summary == {
+        **{n: ("article", ["title"], False, None, None) for n in range(0, 5)},
+        **{n: ("article", ["text"], False, None, None) for n in range(5, 10)},
+        **{n: ("article", ["text"], True, None, None) for n in range(10, 13)},
+        **{n: (*gone, None) for n in range(13, 16)},
+        **{n: (*moved, f"{site.url}{story_path(n, moved=True)}") for n in (16, 17)},
+        **{
+            n: ("paywall", ["text", "kind"], False, {"from": "article", "to": "paywall"}, None)
+            for n in (18, 19)
+        },
+    }
+    assert all(changed[n]["text"] == "" and changed[n]["title"] is None for n in range(13, 18))
+    for found in stories.values():
+        for record in found:
+            record_validator.validate(record)
+
+    # Each run's manifest: what its revisits found on the site.
+    manifests = sorted(
+        (json.loads(p.read_text("utf-8")) for p in (tmp_path / "archive" / "runs").rglob("*.json")),
+        key=lambda m: str(m["started_at"]),
+    )
+    revisits = [m["domains"].get("127.0.0.1", {}).get("revisits") for m in manifests]
+    counted = [
+        None if r is None else [r[name] for name in ("revisited", "changed", "gone", "moved")]
+        for r in revisits
+    ]
+    assert counted == [[0, 0, 0, 0], [40, 8, 0, 0], [40, 5, 3, 0], [40, 2, 0, 2], None]
+    assert {k: v for k, v in revisits[2].items() if k.endswith("_share")} == {
+        "changed_share": 0.125,
+        "gone_share": 0.075,
+        "moved_share": 0.0,
+    }

@@ -34,6 +34,7 @@ from crawler.record import WALLS
 SHARES = ("title", "published_minute", "published_day", "authors", "lead", "language")
 LENGTHS = ("body_median", "body_p10")
 RISES = ("rejected", "walls", "http_errors")
+REVISIT_COUNTS = ("revisited", "changed", "gone", "moved")
 FIGURES = ("pages", "articles", *RISES, *LENGTHS, *SHARES)
 # Text lengths are kept as a histogram of buckets 5% wide, so the runs of a shared frontier's
 # processes add up; a percentile is its bucket's lower bound.
@@ -59,6 +60,8 @@ class DomainRun:
     lengths: Counter[int] = field(default_factory=Counter)  # bucket -> articles
     fields: Counter[str] = field(default_factory=Counter)  # SHARES -> articles that have it
     kinds: Counter[str] = field(default_factory=Counter)  # pages with text by kind, archived or not
+    # Revisits (the revisit spider): URLs revisited, and the new versions they found: changed, gone, moved.
+    revisits: Counter[str] = field(default_factory=Counter)
     extracted: int = 0  # pages that reached extraction
 
     @property
@@ -104,11 +107,18 @@ class DomainRun:
             "records": {name: self.outcomes[name] for name in ("new", "changed", "unchanged")},
             "skipped": dict(sorted(self.skipped.items())),
             "kinds": dict(sorted(self.kinds.items())),
+            "revisits": self._revisits(),
             "http_status": dict(sorted(self.http_errors.items())),
             "extracted": self.extracted,
             "lengths": {str(bucket): count for bucket, count in sorted(self.lengths.items())},
             "with": dict(sorted(self.fields.items())),
         }
+
+    def _revisits(self) -> dict[str, Any]:
+        """The counts, and the share of the revisited URLs that were changed, gone, moved."""
+        counts = {name: self.revisits[name] for name in REVISIT_COUNTS}
+        shares = {f"{name}_share": _share(counts[name], counts["revisited"]) for name in REVISIT_COUNTS[1:]}
+        return {**counts, **shares}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DomainRun:
@@ -117,6 +127,7 @@ class DomainRun:
             outcomes=Counter(data.get("records", {})),
             skipped=Counter(data.get("skipped", {})),
             kinds=Counter(data.get("kinds", {})),
+            revisits=Counter({k: v for k, v in data.get("revisits", {}).items() if k in REVISIT_COUNTS}),
             http_errors=Counter(data.get("http_status", {})),
             lengths=Counter({int(k): v for k, v in data.get("lengths", {}).items()}),
             fields=Counter(data.get("with", {})),
@@ -129,6 +140,7 @@ class DomainRun:
         self.outcomes.update(other.outcomes)
         self.skipped.update(other.skipped)
         self.kinds.update(other.kinds)
+        self.revisits.update(other.revisits)
         self.http_errors.update(other.http_errors)
         self.lengths.update(other.lengths)
         self.fields.update(other.fields)

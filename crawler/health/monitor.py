@@ -23,16 +23,18 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 
 from crawler import config
 from crawler import signals as announced
 from crawler import stats as names
-from crawler.admission import skip_reason
+from crawler.admission import ORIGIN, REVISIT, skip_reason
 from crawler.errors import StorageError
 from crawler.extraction import Article, Rejection
 from crawler.health.figures import DomainRun, Thresholds, Verdict, describe, judge
-from crawler.record import CHALLENGE
+from crawler.record import ARTICLE, CHALLENGE, GONE, MOVED
 from crawler.stats import Stats
 from crawler.urls import domain_of
 from pipelines.read.runs import RunManifests
@@ -69,6 +71,7 @@ class HealthMonitor:
         crawler.signals.connect(monitor.http_error, signal=announced.page_failed)
         crawler.signals.connect(monitor.stored, signal=announced.record_archived)
         crawler.signals.connect(monitor.bot_check, signal=announced.bot_check_met)
+        crawler.signals.connect(monitor.response_received, signal=signals.response_received)
         return monitor
 
     def _domain(self, url: str) -> DomainRun:
@@ -114,9 +117,18 @@ class HealthMonitor:
         domain.extracted += 1
         domain.kinds[CHALLENGE] += 1
 
-    def stored(self, url: str, outcome: str) -> None:
-        """A record's outcome in the archive: new, changed or unchanged."""
-        self._domain(url).outcomes[outcome] += 1
+    def stored(self, url: str, outcome: str, kind: str = ARTICLE, spider: str = "") -> None:
+        """A record's outcome in the archive: new, changed or unchanged; what a revisit found."""
+        domain = self._domain(url)
+        domain.outcomes[outcome] += 1
+        if spider == "revisit" and outcome == "changed":
+            domain.revisits[kind if kind in (GONE, MOVED) else "changed"] += 1
+
+    def response_received(self, response: Response, request: Request, spider: Any) -> None:
+        """A revisited URL answered (followed redirects count once: Scrapy announces their last answer)."""
+        if request.meta.get(ORIGIN) == REVISIT:
+            url = (request.meta.get("redirect_urls") or [request.url])[0]
+            self._domain(url).revisits["revisited"] += 1
 
     # --- the verdict ----------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 ARTICLE = "archive_article"  # request meta flag: this request fetches an article page
 URL_STATE = "archive_url_state"  # request meta: the URL's state in the archive, if it has one
+# request meta: the state of the URL first asked for, before any redirect (a ``moved`` version's)
+ASKED_STATE = "archive_asked_state"
 REVISIT = "archive_revisit"  # request meta flag: due on the revisit schedule, however recently checked
 
 
@@ -76,6 +78,7 @@ class IncrementalMiddleware:
             raise IgnoreRequest(f"archived recently: {request.url}")
         if state is not None:
             request.meta[URL_STATE] = state
+            request.meta.setdefault(ASKED_STATE, state)  # kept through redirects
             if state.etag:
                 request.headers["If-None-Match"] = state.etag
             if state.last_modified:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import scrapy
@@ -17,17 +19,18 @@ from twisted.python.failure import Failure
 from crawler import signals as announced
 from crawler import stats as names
 from crawler.admission import GIVEN, ORIGIN, Admission, origin_of, skip_reason
-from crawler.assemble import Fetch, assemble, with_listing
+from crawler.assemble import Fetch, assemble, farewell, with_listing
 from crawler.extraction import Article, ExtractOptions, Rejection
 from crawler.job_names import new_job_id
 from crawler.listing import Listing
 from crawler.middlewares.exchange import exchange_of
-from crawler.middlewares.incremental import ARTICLE, URL_STATE
+from crawler.middlewares.incremental import ARTICLE, ASKED_STATE, URL_STATE
 from crawler.page import PageTask, capture_page
-from crawler.record import WALLS, ArticleRecord, now_utc
+from crawler.record import GONE, MOVED, WALLS, ArticleRecord, now_utc, parse_utc
 from crawler.urls import domain_of, parse_url_arguments
 from crawler.workers import ExtractionPool, admission, extract_options
 from pipelines.extensions import WarcCapture, capture_of
+from pipelines.write.url_index import UrlState
 
 logger = logging.getLogger(__name__)
 
@@ -104,21 +107,7 @@ class ArchiveSpider(scrapy.Spider):
 
     async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
         fetched_at = now_utc()
-        headers = {
-            key.decode("latin-1").lower(): value.decode("latin-1")
-            for key, value in ((k, response.headers.get(k) or b"") for k in response.headers)
-        }
-        fetch = Fetch(
-            url=response.url,
-            requested_url=(response.meta.get("redirect_urls") or [response.url])[0],
-            status=response.status,
-            headers=headers,
-            fetched_at=fetched_at,
-            spider=self.name,
-            job_id=self.job_id,
-            listing=response.meta.get("listing"),
-            origin=response.meta.get(ORIGIN) or GIVEN,
-        )
+        fetch = self._fetch(response, fetched_at)
         state = response.meta.get(URL_STATE)
         previous = state.capture if state is not None else None
         task = PageTask(
@@ -162,7 +151,43 @@ class ArchiveSpider(scrapy.Spider):
             result, disagreement = with_listing(result, fetch.listing, fetched_at)
             if disagreement is not None:
                 self._disagree(fetch, result, disagreement)
-        yield assemble(result, fetch, capture)
+        record = assemble(result, fetch, capture)
+        yield record
+        moved = self._moved(response, record)
+        if moved is not None:
+            self.crawler.stats.inc_value(names.versions_of(MOVED))
+            yield moved
+
+    def _fetch(self, response: Response, fetched_at: datetime) -> Fetch:
+        headers = {
+            key.decode("latin-1").lower(): value.decode("latin-1")
+            for key, value in ((k, response.headers.get(k) or b"") for k in response.headers)
+        }
+        return Fetch(
+            url=response.url,
+            requested_url=(response.meta.get("redirect_urls") or [response.url])[0],
+            status=response.status,
+            headers=headers,
+            fetched_at=fetched_at,
+            spider=self.name,
+            job_id=self.job_id,
+            listing=response.meta.get("listing"),
+            origin=response.meta.get(ORIGIN) or GIVEN,
+        )
+
+    def _moved(self, response: Response, record: ArticleRecord) -> ArticleRecord | None:
+        """A ``moved`` version of the archived article whose URL redirected permanently (301, 308) to
+        this other article."""
+        asked: UrlState | None = response.meta.get(ASKED_STATE)
+        redirects = response.meta.get("redirect_urls") or []
+        permanent = [code for code in response.meta.get("redirect_reasons") or [] if code in (301, 308)]
+        if asked is None or not redirects or asked.url != redirects[0] or asked.id == record.id:
+            return None
+        if not permanent:
+            return None
+        fetch = replace(self._fetch(response, parse_utc(record.fetched_at)), status=permanent[0])
+        why = f"HTTP {permanent[0]} to {response.url}"
+        return farewell(asked.id, MOVED, fetch, why, moved_to=response.url)
 
     def _disagree(self, fetch: Fetch, article: Article, listed: str) -> None:
         assert fetch.listing is not None and article.published is not None
@@ -175,9 +200,16 @@ class ArchiveSpider(scrapy.Spider):
             listed,
         )
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Iterator[ArticleRecord]:
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
+        known: UrlState | None = request.meta.get(URL_STATE)
+        if isinstance(error, HttpError) and error.response.status in (404, 410) and known is not None:
+            # An archived article's URL answers that it is no more: a ``gone`` version.
+            status = error.response.status
+            self.crawler.stats.inc_value(names.versions_of(GONE))
+            yield farewell(known.id, GONE, self._fetch(error.response, now_utc()), f"HTTP {status}")
+            return
         if isinstance(error, HttpError):  # before IgnoreRequest, its base class
             status = error.response.status
             self.skip(request.url, f"http_{status}", f"HTTP {status}")

@@ -1,6 +1,6 @@
 """``newsarchive changes``: the versions that changed an article, newest first, with what changed
-(``--what title|text|authors|kind|correction``), one line each or JSON lines; the record filters
-(``--since 7d``, ``--domain``, ...) choose which."""
+(``--what title|text|authors|kind|correction|gone|moved``), one line each or JSON lines; the record
+filters (``--since 7d``, ``--domain``, ...) choose which."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import json
 from dataclasses import replace
 from typing import IO, Any
 
+from crawler.record import GONE, MOVED
 from pipelines.commands.common import check_filters, reading
 from pipelines.commands.diff import describe
 from pipelines.read.records import ALL, ArchiveReader
 
-WHAT = ("title", "text", "authors", "kind", "correction")
+WHAT = ("title", "text", "authors", "kind", "correction", GONE, MOVED)
 _LINE = ("archived_at", "domain", "id", "version", "url", "title")
 
 
@@ -41,12 +42,16 @@ def command_changes(reader: ArchiveReader, options: argparse.Namespace, out: IO[
         if options.json:
             line = {name: record.get(name) for name in _LINE}
             line["changes"] = record["changes"]
+            line["moved_to"] = record.get("moved_to")
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
         else:
             title = " ".join(str(record.get("title") or "-").split())
+            what = describe(record["changes"])
+            if record.get("moved_to"):
+                what += f" to {record['moved_to']}"
             out.write(
                 f"{record.get('archived_at')}\t{record.get('domain')}\t{record.get('id')}\t"
-                f"v{record.get('version')}\t{describe(record['changes'])}\t{title}\n"
+                f"v{record.get('version')}\t{what}\t{title}\n"
             )
 
 
@@ -54,4 +59,7 @@ def _wanted(changes: dict[str, Any], what: list[str]) -> bool:
     if not what:
         return True
     fields = set(changes.get("fields") or [])
-    return any(name in fields or (name == "correction" and changes.get("correction")) for name in what)
+    if changes.get("correction"):
+        fields.add("correction")
+    became = (changes.get("kind") or {}).get("to")
+    return any(name in fields or name == became for name in what)

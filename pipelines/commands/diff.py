@@ -8,6 +8,7 @@ import json
 from typing import IO, Any
 
 from crawler.errors import NotFound, UsageError
+from crawler.record import GONE, MOVED
 from pipelines.commands.common import reading
 from pipelines.read.records import ArchiveReader
 from pipelines.write.changes import compare, opcodes, tokens
@@ -87,11 +88,17 @@ def describe(changes: dict[str, Any]) -> str:
             )
         elif name == "kind" and changes.get("kind"):
             parts.append(f"kind {changes['kind']['from']} -> {changes['kind']['to']}")
+        elif name in ("title", "text", "authors", "published_at", "modified_at") and _farewell(changes):
+            continue  # a gone or moved version has none of them: its kind says it
         else:
             parts.append(name)
     if changes.get("correction"):
         parts.append("correction appended")
     return ", ".join(parts) or "nothing the archive compares"
+
+
+def _farewell(changes: dict[str, Any]) -> bool:
+    return (changes.get("kind") or {}).get("to") in (GONE, MOVED)
 
 
 def _about(record: dict[str, Any]) -> dict[str, Any]:

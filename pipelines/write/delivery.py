@@ -36,7 +36,7 @@ from typing import Any
 
 from crawler import stats as names
 from crawler.errors import Conflict, StorageError
-from crawler.record import ArticleRecord, now_utc, utc_iso
+from crawler.record import MOVED, ArticleRecord, now_utc, utc_iso
 from crawler.stats import Stats
 from pipelines.storage import ArchiveStore
 from pipelines.storage.base import CONFLICT_ATTEMPTS
@@ -225,8 +225,8 @@ class Archiver:
         return compare(json.loads(found[0]), record.to_dict()).to_dict()
 
     def _checked(self, record: ArticleRecord) -> None:
-        if self.index is None:
-            return
+        if self.index is None or record.kind == MOVED:
+            return  # a moved version: the URL now holds the article it redirects to, checked with it
         self.index.checked(
             UrlState(
                 record.requested_url,

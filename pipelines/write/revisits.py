@@ -1,5 +1,5 @@
-"""When an archived article is due to be fetched again: ARCHIVE_REVISIT_AFTER, ages since the article
-was first seen at its URL (default ``1h,1d,7d``), as GDELT re-fetches every article after a day and a
+"""When an archived article is due to be fetched again: ARCHIVE_REVISIT_AFTER, ages since its URL was
+first seen (default ``1h,1d,7d``), as GDELT re-fetches every article after a day and a
 week. A URL is due once it has reached an age of the schedule and was not checked since it reached it;
 after the last age it is checked once more, then never revisited.
 """

@@ -9,8 +9,8 @@ is the same as the one stored. One object per request URL's domain answers all o
 
 URLHASH is the hash of the URL's canonical form (crawler.urls.record_id), ``id`` the article's record
 id, ``sha16`` the first 16 hex digits of the content hash of the article last stored or seen at that
-URL, ``url`` the URL itself and ``first_seen`` when it was first checked holding that article (what
-the revisit schedule counts from; entries written before they were kept have neither). A domain's
+URL, ``url`` the URL itself and ``first_seen`` when it was first checked (what the revisit schedule
+counts from; entries written before they were kept have neither). A domain's
 object is read the first time the crawl needs it (one GET, however many URLs it holds) and written
 back by ``flush``: every ARCHIVE_URL_INDEX_FLUSH_INTERVAL seconds and when the crawl
 ends, as a read, a merge and a conditional write (If-Match), so crawlers sharing a bucket never
@@ -61,7 +61,7 @@ class UrlState:
     last_modified: str | None = None
     capture: CaptureRef | None = None  # the response with the page's body, which a revisit refers to
     sha16: str | None = None  # the first 16 hex digits of the content hash last seen at this URL
-    first_seen: str | None = None  # when it was first checked holding this article
+    first_seen: str | None = None  # when the URL was first checked
 
 
 def is_fresh(state: UrlState | None, now: datetime, refresh_after: timedelta) -> bool:
@@ -182,11 +182,12 @@ class UrlIndex:
     # --- writing ---------------------------------------------------------------------------------
 
     def checked(self, state: UrlState) -> None:
-        """The URL was checked; it keeps the time it was first seen holding the same article."""
+        """The URL was checked; it keeps the time it was first seen (an article that moved to another
+        URL goes on with the story's schedule there)."""
         index, key = self._domain(domain_of(state.url)), record_id(state.url)
         with self._lock:
             known = index.changed.get(key) or index.entries.get(key)
-            if known is not None and known[0] == state.id and len(known) > 7 and known[7]:
+            if known is not None and len(known) > 7 and known[7]:
                 state = replace(state, first_seen=known[7])
             index.changed[key] = _entry(state)
             index.ids.add(state.id)

@@ -78,3 +78,59 @@ def publish(site: LocalSite, edited: bool) -> dict[str, str]:
             f"/harbour/{name}.html", 200, page(title, paragraphs, box, paywall), content_type=HTML
         )
     return urls
+
+
+# The life of 40 stories over four crawls: which story is edited how, and before which crawl (after
+# the first fetch, the 1-hour revisit or the 1-day revisit). Stories 20 to 39 are never edited; the
+# "most read" box changes on every page before every crawl.
+EDITS = {
+    **dict.fromkeys(range(0, 5), ("headline", 1)),
+    **dict.fromkeys(range(5, 10), ("paragraph", 2)),
+    **dict.fromkeys(range(10, 13), ("correction", 1)),
+    **dict.fromkeys(range(13, 16), ("gone", 2)),
+    **dict.fromkeys(range(16, 18), ("moved", 3)),
+    **dict.fromkeys(range(18, 20), ("paywall", 3)),
+}
+TOWNS = ["Saltfleet", "Millbeck", "Carrow", "Dunmore", "Oakhaven", "Lowmoor", "Eastwick", "Kestrel"]
+
+
+def story_path(number: int, moved: bool = False) -> str:
+    return f"/life/{'moved/' if moved else ''}story-{number:02d}.html"
+
+
+def publish_stories(site: LocalSite, crawl: int, count: int = 40) -> list[str]:
+    """The stories as served before crawl number ``crawl`` (0: the first fetch); returns their URLs."""
+    box = f"Most read before crawl {crawl}: the lighthouse keeper retires"
+    urls = []
+    for number in range(count):
+        edit, before = EDITS.get(number, ("", 99))
+        edited = crawl >= before
+        place = f"{TOWNS[number % len(TOWNS)]} {number}"
+        title = f"Harbour plan number {number} approved in {place}"
+        paragraphs = [p.format(place=place) for p in PARAGRAPHS]
+        path = story_path(number)
+        if edited and edit == "headline":
+            title += " after a long debate"
+        elif edited and edit == "paragraph":
+            paragraphs.append(
+                f"The ferry company said the new timetable for {place} will be posted at the quay."
+            )
+        elif edited and edit == "correction":
+            paragraphs.append(
+                "Correction: An earlier version of this article gave the wrong cost of the works."
+            )
+        if edited and edit == "gone":
+            urls.append(
+                site.add_route(path, 410, b"<html><body><h1>Gone</h1></body></html>", content_type=HTML)
+            )
+            continue
+        if edited and edit == "moved":
+            target = site.add_route(
+                story_path(number, moved=True), 200, page(title, paragraphs, box), content_type=HTML
+            )
+            urls.append(site.add_route(path, 301, b"", location=target))
+            continue
+        paywall = edited and edit == "paywall"
+        body = page(title, paragraphs[:1] if paywall else paragraphs, box, paywall)
+        urls.append(site.add_route(path, 200, body, content_type=HTML))
+    return urls

@@ -54,6 +54,7 @@ COMPACTION_ARGS ?= 100000 --s3 10000
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/throughput.py $(SIZES) $(ARGS)
 	$(BIN)/python tests/benchmarks/compaction.py $(COMPACTION_ARGS)
+	$(BIN)/python tests/benchmarks/revisits.py $(REVISIT_ARGS)
 
 # Extraction quality against a folder of pages with expected text, e.g.
 #   make bench-quality DATA=../shared/datasets/article-extraction-benchmark

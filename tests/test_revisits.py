@@ -15,6 +15,7 @@ from pipelines.write.revisits import due, parse_schedule
 from pipelines.write.url_index import UrlState
 from tests.support.changing_site import STORIES, publish, publish_stories, story_path
 from tests.support.crawls import read_local_records, run_crawl
+from tests.support.end_to_end import Newsarchive
 from tests.support.sites import write_urls
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
@@ -205,6 +206,24 @@ def test_forty_stories_over_a_week_make_exactly_the_versions_their_edits_make(
     for found in stories.values():
         for record in found:
             record_validator.validate(record)
+    tool = Newsarchive(str(tmp_path / "archive"), {"ARCHIVE_SPOOL_DIR": str(tmp_path / "tool-spool")})
+    listed = {
+        what: {
+            line["id"]: line["moved_to"]
+            for line in map(json.loads, tool.ok("changes", "--what", what, "--json").stdout.splitlines())
+        }
+        for what in ("gone", "moved", "correction")
+    }
+    assert listed == {
+        "gone": {changed[n]["id"]: None for n in range(13, 16)},
+        "moved": {changed[n]["id"]: changed[n]["moved_to"] for n in (16, 17)},
+        "correction": {changed[n]["id"]: None for n in range(10, 13)},
+    }
+    gone_diff = tool.ok("diff", changed[13]["id"]).stdout.decode().splitlines()
+    assert gone_diff[2:4] == [
+        "changed: kind article -> gone",
+        f"title: [-{stories[story_path(13)[6:]][0]['title']}-]",
+    ]
 
     # Each run's manifest: what its revisits found on the site.
     manifests = sorted(

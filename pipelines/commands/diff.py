@@ -82,14 +82,14 @@ def describe(changes: dict[str, Any]) -> str:
     parts = []
     for name in changes.get("fields") or []:
         text = changes.get("text")
+        if name != "kind" and _farewell(changes):
+            continue  # a gone or moved version has no title, text or dates: its kind says it
         if name == "text" and text:
             parts.append(
                 f"text (+{text['added']} -{text['removed']} characters, similarity {text['similarity']:.2f})"
             )
         elif name == "kind" and changes.get("kind"):
             parts.append(f"kind {changes['kind']['from']} -> {changes['kind']['to']}")
-        elif name in ("title", "text", "authors", "published_at", "modified_at") and _farewell(changes):
-            continue  # a gone or moved version has none of them: its kind says it
         else:
             parts.append(name)
     if changes.get("correction"):

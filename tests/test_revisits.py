@@ -13,7 +13,13 @@ import pytest
 from crawler.demo.server import LocalSite
 from pipelines.write.revisits import due, parse_schedule
 from pipelines.write.url_index import UrlState
-from tests.support.changing_site import STORIES, publish, publish_stories, story_path
+from tests.support.changing_site import (
+    STORIES,
+    VERSIONS_AFTER_EDITS,
+    publish,
+    publish_stories,
+    story_path,
+)
 from tests.support.crawls import read_local_records, run_crawl
 from tests.support.end_to_end import Newsarchive
 from tests.support.sites import write_urls
@@ -84,14 +90,7 @@ def test_revisits_fetch_each_article_at_each_age_and_record_what_changed(
     versions = {
         name: sorted(r["version"] for r in records.values() if r["url"] == url) for name, url in urls.items()
     }
-    assert versions == {
-        "headline": [1, 2],
-        "paragraph": [1, 2],
-        "correction": [1, 2],
-        "paywall": [1, 2],
-        "chrome": [1],
-        "same": [1],
-    }
+    assert versions == VERSIONS_AFTER_EDITS
     second = {r["url"]: r for r in records.values() if r["version"] == 2}
     assert {url: second[url]["changes"]["fields"] for url in second} == {
         urls["headline"]: ["title"],

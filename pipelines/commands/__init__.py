@@ -1,6 +1,7 @@
 """``newsarchive``: list, fetch and download archived records (and the raw pages they were read
-from), extract captured pages again, compact days into Parquet, see each site's health, and deliver
-the crawler's spool; no Scrapy project needed around it.
+from), show what changed between an article's versions, extract captured pages again, compact days
+into Parquet, see each site's health, and deliver the crawler's spool; no Scrapy project needed
+around it.
 
 One module per command, each with its options beside its code (``add_parser``) and its ``run``; this
 module only builds the command line from them and dispatches. It works the same on a directory and on

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
 import random
 from datetime import datetime, timedelta, timezone
 from html import escape
@@ -214,6 +215,15 @@ async def _handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ba
         pass
     finally:
         writer.close()
+
+
+def started(port: int) -> multiprocessing.Process:
+    """The site served from a process of its own, ready: kill it when done."""
+    ready = multiprocessing.get_context("spawn").Event()
+    server = multiprocessing.get_context("spawn").Process(target=serve, args=(port, ready), daemon=True)
+    server.start()
+    ready.wait(30)
+    return server
 
 
 def serve(port: int, ready: object) -> None:

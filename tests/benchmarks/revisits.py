@@ -13,7 +13,6 @@ revisit stores no record, only the URL index and the run's manifest and raw page
 
 from __future__ import annotations
 
-import multiprocessing
 import platform
 import subprocess
 import sys
@@ -56,12 +55,7 @@ def main(argv: list[str]) -> int:
         f"{platform.machine()}, {psutil.cpu_count()} cores, Python {platform.python_version()}"
     )
     port = _free_port()
-    ready = multiprocessing.get_context("spawn").Event()
-    server = multiprocessing.get_context("spawn").Process(
-        target=newssite.serve, args=(port, ready), daemon=True
-    )
-    server.start()
-    ready.wait(30)
+    server = newssite.started(port)
     try:
         with tempfile.TemporaryDirectory(prefix="newsarchive-revisits-") as scratch:
             urls = Path(scratch) / "urls.txt"

@@ -176,12 +176,7 @@ def measure_server(port: int, pages: int) -> float:
 def run(pages: int, with_s3: bool, repeat: int = 1) -> list[Figures]:
     cores = available_cores()
     port = _free_port()
-    ready = multiprocessing.get_context("spawn").Event()
-    server = multiprocessing.get_context("spawn").Process(
-        target=newssite.serve, args=(port, ready), daemon=True
-    )
-    server.start()
-    ready.wait(30)
+    server = newssite.started(port)
     base_url = f"http://127.0.0.1:{port}"
     results: list[Figures] = []
     try:

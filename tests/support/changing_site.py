@@ -57,6 +57,18 @@ STORIES = {
 }
 
 
+# The versions each of the six stories has after a crawl before and a crawl after the edits: one more
+# for each edit, none for the "most read" box and footer, which changed on every page.
+VERSIONS_AFTER_EDITS = {
+    "headline": [1, 2],
+    "paragraph": [1, 2],
+    "correction": [1, 2],
+    PAYWALL: [1, 2],
+    "chrome": [1],
+    "same": [1],
+}
+
+
 def publish(site: LocalSite, edited: bool) -> dict[str, str]:
     """The six stories, as first published or as edited; returns their URLs by name."""
     urls = {}

@@ -4,11 +4,15 @@ diff`` and ``changes`` read it, on a directory and on moto's S3 server, before a
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
 from crawler.demo.server import LocalSite
+from pipelines.read.compaction import CHANGE_COLUMNS
 from pipelines.write.changes import compare
 from tests.support.changing_site import PARAGRAPHS, PAYWALL, STORIES, VERSIONS_AFTER_EDITS, publish
 from tests.support.crawls import ArchiveTarget, run_crawl
@@ -107,6 +111,24 @@ def test_an_edited_article_records_its_changes_and_diff_and_changes_read_them(
     # The same answers from the compacted day.
     tool.ok("compact", "--before", tomorrow_of(utc_day()), "--prune")
     assert _reading(tool, urls, latest) == before
+    columns = [*CHANGE_COLUMNS, "key"]
+    rows = [
+        row
+        for key, data in archive_target.read_all().items()
+        if key.startswith("compacted/") and key.endswith(".parquet")
+        for row in pq.read_table(io.BytesIO(data), columns=columns).to_pylist()
+    ]
+    changed = [[row[name] for name in CHANGE_COLUMNS] for row in rows if row["changed_fields"]]
+    assert sorted(changed, key=repr) == sorted(
+        [
+            [["title"], None, None, None, False],
+            [["text"], 58, 0, 0.9577, False],
+            [["text"], 67, 0, 0.9545, True],
+            [["text", "kind"], 49, 486, 0.3646, False],
+        ],
+        key=repr,
+    )
+    assert len(rows) == 10  # six stories, four of them with a second version
 
 
 def tomorrow_of(day: str) -> str:

@@ -122,6 +122,8 @@ def test_a_due_unchanged_page_costs_one_conditional_request(
     urls = publish(site, edited=False)
     _run(["article", "-a", f"url={urls['same']}"], tmp_path, crawl_settings, T0)
     before = site.hits["/harbour/same.html"]
+    archive = tmp_path / "archive"
+    files = {p: p.stat().st_mtime_ns for p in archive.rglob("*") if p.is_file()}
     lines = _run(["revisit", "-a", "domain=127.0.0.1"], tmp_path, crawl_settings, T0 + timedelta(hours=2))
     assert "unchanged:       1 checked, 0 not due for a check" in lines
     manifest = max(
@@ -135,6 +137,14 @@ def test_a_due_unchanged_page_costs_one_conditional_request(
         0,
     )
     assert site.hits["/harbour/same.html"] - before == 1
+    # In the archive: the URL index's flush, the run's manifest and the 304 kept as a WARC revisit
+    # record; no record, no article state.
+    written = {
+        "/".join(p.relative_to(archive).parts[:2])
+        for p in archive.rglob("*")
+        if p.is_file() and files.get(p) != p.stat().st_mtime_ns
+    }
+    assert written == {"state/url-index", "runs/date=2026-12-01", "warc/date=2026-12-01"}
 
 
 def test_forty_stories_over_a_week_make_exactly_the_versions_their_edits_make(

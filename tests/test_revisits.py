@@ -245,6 +245,8 @@ def test_forty_stories_over_a_week_make_exactly_the_versions_their_edits_make(
         for r in revisits
     ]
     assert counted == [[0, 0, 0, 0], [40, 8, 0, 0], [40, 5, 3, 0], [40, 2, 0, 2], None]
+    report = json.loads(tool.ok("health", "--json").stdout)["127.0.0.1"]  # newest run first
+    assert [row.get("revisits", {}).get("gone_share") for row in report] == [0.0, 0.075, 0.0, None]
     assert {k: v for k, v in revisits[2].items() if k.endswith("_share")} == {
         "changed_share": 0.125,
         "gone_share": 0.075,

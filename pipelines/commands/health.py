@@ -90,6 +90,8 @@ def domain_runs(
             )
             if domain in health.get("degraded", {}):
                 row["degraded"] = health["degraded"][domain]
+            if (figures.get("revisits") or {}).get("revisited"):
+                row["revisits"] = figures["revisits"]  # what the run's revisits found (--json)
             found.setdefault(domain, []).append(row)
     return {
         domain: sorted(rows, key=lambda r: str(r["started_at"]), reverse=True)

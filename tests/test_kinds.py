@@ -13,6 +13,7 @@ import pytest
 from crawler.admission import GIVEN, LINK, NEWS_SITEMAP, SEED, SITEMAP, Admission
 from crawler.extraction import Article, Rejection, extract
 from crawler.record import KINDS
+from tests.support.changing_site import page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kinds"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((FIXTURES / "expected.json").read_text("utf-8"))["pages"]
@@ -106,3 +107,25 @@ def test_kinds_added_for_discovered_urls() -> None:
         Admission.of_kinds(["article", "consent"])
     with pytest.raises(ValueError, match=r"^unknown kind 'articles' \(kinds: article, listing, consent, "):
         Admission.of_kinds(["articles"])
+
+
+BRIEF = [
+    "The harbour board of Dunmore voted on Monday to rebuild the north pier before the storms.",
+    "Engineers said the timber piles in Dunmore had rotted further than a survey had found.",
+    "Work will close the pier to fishing boats for six weeks, and the ferry will use the south quay.",
+    "The board expects to publish the schedule at its next meeting in the Dunmore town hall.",
+]
+
+
+def test_a_dated_brief_in_sentence_long_paragraphs_is_an_article_and_two_sentences_are_not() -> None:
+    """Wires write a paragraph a sentence: no paragraph reaches the prose length, but a page that
+    declares itself a news article and is dated is one when three of them make a story."""
+    url, fetched = "https://news.example/harbour/pier.html", datetime(2026, 12, 1, tzinfo=timezone.utc)
+    brief = extract(page("Pier to be rebuilt", BRIEF, "Lighthouse keeper retires"), url, HTML, fetched)
+    assert isinstance(brief, Article)
+    assert (brief.kind, brief.evidence) == (
+        "article",
+        ["json-ld NewsArticle", "og:type article", "published date", "4 short paragraphs"],
+    )
+    short = extract(page("Pier to be rebuilt", BRIEF[:2], "Lighthouse keeper retires"), url, HTML, fetched)
+    assert isinstance(short, Article) and short.kind == "other"

@@ -33,6 +33,10 @@ TEASER_CHARS = 1200
 _WALL_LINE_CHARS = 600
 # Prose enough for a short story in one or two paragraphs, on a page that says nothing about itself.
 _MIN_STORY_CHARS = 400
+# A sentence-long paragraph of a brief: three of them, _MIN_BRIEF_CHARS in all, make a declared, dated
+# page an article although none reaches PARAGRAPH_CHARS.
+_SHORT_PARAGRAPH_CHARS = 60
+_MIN_BRIEF_CHARS = 240
 # A page whose shown text is mostly its links' is a listing of them, whatever its paragraphs say.
 _MAX_LINKED_SHARE = 0.5
 # A page that is no article and links to this many stories is a listing of them.
@@ -237,17 +241,24 @@ def _article_evidence(page: Page, length: int) -> list[str] | None:
     items = [line.lstrip()[2:] for b in blocks if b.startswith("- ") for line in b.splitlines()]
     prose = [b for b in paragraphs if text_length(b) >= PARAGRAPH_CHARS]
     prose_items = [t for t in items if text_length(t) >= PARAGRAPH_CHARS]
+    og_type = (metadata.first("og:type") or "").lower()
+    declared = [f"json-ld {_type_name(metadata.jsonld[0])}"] if metadata.jsonld else []
+    if og_type == "article":
+        declared.append("og:type article")
     if not prose and not prose_items:
-        return None
+        # A brief told in short paragraphs (one sentence each, as wires write them): an article when
+        # the page declares itself one and is dated.
+        short = [b for b in paragraphs if text_length(b) >= _SHORT_PARAGRAPH_CHARS]
+        if not (declared and page.dated and len(short) >= 3):
+            return None
+        if sum(map(text_length, short)) < _MIN_BRIEF_CHARS:
+            return None
+        return [*declared, "published date", f"{plural(len(short), 'short paragraph')}"]
     said = (
         f"{plural(len(prose), 'paragraph')} of prose"
         if prose
         else f"{plural(len(prose_items), 'list item')} of prose"
     )
-    og_type = (metadata.first("og:type") or "").lower()
-    declared = [f"json-ld {_type_name(metadata.jsonld[0])}"] if metadata.jsonld else []
-    if og_type == "article":
-        declared.append("og:type article")
     if page.dated:
         declared.append("published date")
     if declared:

@@ -75,14 +75,16 @@ class Budget:
 @dataclass(frozen=True)
 class Turn:
     """A request's place in its domain's pace: sent at ``start`` (``wait`` seconds from now), given at
-    ``given``; or refused, because the run gave the domain up (``deferred`` says why), or because
-    the domain's page budget is spent (``spent``: the requests given turns before go on)."""
+    ``given``, ``recovering`` when the domain had not answered normally since its latest pause; or
+    refused, because the run gave the domain up (``deferred`` says why), or because the domain's
+    page budget is spent (``spent``: the requests given turns before go on)."""
 
     start: float = 0.0
     given: float = 0.0
     wait: float = 0.0
     deferred: str = ""
     spent: str = ""
+    recovering: bool = False
 
 
 def learned(pace: Pace, now: float, crawl_delay: float) -> None:
@@ -115,7 +117,7 @@ def take_turn(
     start = max(now, pace.next_at, pace.paused_until)
     if step:
         pace.next_at = start + step
-    return Turn(start=start, given=now, wait=start - now)
+    return Turn(start=start, given=now, wait=start - now, recovering=pace.pauses_in_a_row > 0)
 
 
 def answered(pace: Pace, now: float, run: str, turn: Turn | None, size: int, budget: Budget) -> str:

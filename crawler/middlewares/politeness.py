@@ -139,9 +139,10 @@ class PolitenessMiddleware:
         if reads_robots and domain.crawl_delay is None:
             domain.crawl_delay = await self._crawl_delay(request, key)
             self.book.update(key, partial(learned, crawl_delay=domain.crawl_delay))
+            if domain.crawl_delay:
+                self._turns_alone(key)
         if domain.crawl_delay:
             request.meta["autothrottle_dont_adjust_delay"] = True
-            self._turns_alone(key)
         interval = max(domain.crawl_delay or 0.0, self.download_delay)
         # A request sent again after a pause has been counted against the budget already.
         budget = self.budget if reads_robots and PAUSES not in request.meta else Budget()
@@ -212,11 +213,11 @@ class PolitenessMiddleware:
         (a request held there past its turn would go right before the next one, taken by another
         process), and AutoThrottle is kept off it by the request's meta."""
         downloader = self.crawler.engine.downloader
+        # Read when the slot is made (and made again after Scrapy drops an idle one).
+        downloader.per_slot_settings.setdefault(key, {}).update(delay=0.0, jitter=0.0)
         slot = downloader.slots.get(key)
-        if slot is None:  # read when the slot is made, right after this middleware
-            downloader.per_slot_settings.setdefault(key, {}).update(delay=0.0, jitter=0.0)
-            return
-        slot.delay = slot.jitter = 0.0
+        if slot is not None:
+            slot.delay = slot.jitter = 0.0
 
     # --- after it -------------------------------------------------------------------------------
 
@@ -229,6 +230,8 @@ class PolitenessMiddleware:
         run = self.run()
         why = self._pausing(response)
         if why is None:
+            if turn is not None and not turn.recovering and not self.budget.bytes:
+                return  # nothing to note: no pauses in a row to end, no bytes to count
             size = len(response.body)
             given_up = self.book.update(
                 key, partial(answered, run=run, turn=turn, size=size, budget=self.budget)

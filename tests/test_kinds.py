@@ -129,3 +129,44 @@ def test_a_dated_brief_in_sentence_long_paragraphs_is_an_article_and_two_sentenc
     )
     short = extract(page("Pier to be rebuilt", BRIEF[:2], "Lighthouse keeper retires"), url, HTML, fetched)
     assert isinstance(short, Article) and short.kind == "other"
+
+
+@pytest.mark.parametrize(
+    ("name", "detail"),
+    [
+        (
+            "app_shell_react.html",
+            "empty mount point div#root; noscript says 'need to enable javascript'; 1 script, "
+            "0 characters of text",
+        ),
+        (
+            "app_shell_next.html",
+            "empty mount point div#__next; framework state __NEXT_DATA__; 2 scripts, 36 characters of text",
+        ),
+    ],
+)
+def test_an_app_shell_is_no_article_and_says_which_signals_showed_it(name: str, detail: str) -> None:
+    result = extract((FIXTURES / name).read_bytes(), "https://riverside.example/story/4411", HTML, FETCHED)
+    assert isinstance(result, Rejection)
+    assert (result.reason, result.detail) == ("app_shell", detail)
+
+
+def test_a_bot_check_asking_for_javascript_stays_a_challenge_and_a_rendered_story_is_an_article() -> None:
+    shell = (FIXTURES / "app_shell_react.html").read_text("utf-8")
+    bot_check = shell.replace("</body>", "<script>window._cf_chl_opt={cvId:'3'}</script></body>")
+    result = extract(bot_check.encode(), "https://riverside.example/story/4411", HTML, FETCHED)
+    assert isinstance(result, Article)
+    assert (result.kind, result.evidence) == (
+        "challenge",
+        ["bot check in the markup: _cf_chl_opt", "says 'enable javascript'"],
+    )
+    # The same shell once a browser ran its script: the mount point holds the story.
+    story = "".join(
+        f"<p>Paragraph {n} of the rendered story tells what the ferry crews said at the harbour today, "
+        "and what the operator answered when the morning sailings were cancelled again.</p>"
+        for n in range(1, 7)
+    )
+    mounted = f'<div id="root"><h1>Ferry crews strike</h1>{story}</div>'
+    rendered = shell.replace('<div id="root"></div>', mounted)
+    result = extract(rendered.encode(), "https://riverside.example/story/4411", HTML, FETCHED)
+    assert isinstance(result, Article) and result.kind == "article"

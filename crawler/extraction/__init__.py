@@ -11,14 +11,16 @@ only it. Its modules, in the order a page goes through them:
                   rails of teasers and reader prompts in it
     body.py       the article's text: trafilatura, the lead; sections.py  a feature split in sections,
                   the densest prose block; visible.py  a page's text when no body
-    kinds.py      what the page is: article, listing, consent, challenge, paywall, error, other
+    kinds.py      what the page is: article, listing, consent, challenge, paywall, error, other;
+                  shells.py  an app shell, whose article a script fetches (no article without a browser)
     fields.py     authors, dates, language, tags, image, canonical URL; titles.py  headline, site name
     dates.py      page dates to exact instants (python-dateutil); bylines.py  names in bylines
     markup.py     what every rule reads of the markup: chrome's class words, text, lengths
 
 ``extract`` never raises on bad input: every HTML page with text is an Article with a ``kind`` (what
 is archived is decided by where its URL came from, crawler.admission); a Rejection is left only for
-what has no text (not HTML, empty, too large, unparseable) and for a bug in extraction.
+what has no text (not HTML, empty, too large, unparseable, an app shell whose text only its scripts
+would write) and for a bug in extraction.
 """
 
 from __future__ import annotations
@@ -28,14 +30,14 @@ import traceback
 from collections.abc import Mapping
 from datetime import datetime
 
-from crawler.extraction import body, fields, kinds, nesting, titles
+from crawler.extraction import body, fields, kinds, nesting, shells, titles
 from crawler.extraction.decode import decode_html, screen, tidy
 from crawler.extraction.markup import text_length
 from crawler.extraction.metadata import parse_html, read_metadata
 from crawler.extraction.options import EXTRACTOR, ExtractOptions, Rejection
 from crawler.extraction.titles import MAX_TITLE_CHARS, strip_site_name
 from crawler.extraction.visible import visible_blocks
-from crawler.record import ARTICLE, OTHER, PAYWALL, Article
+from crawler.record import ARTICLE, CHALLENGE, OTHER, PAYWALL, Article
 
 __all__ = [
     "EXTRACTOR",
@@ -88,7 +90,7 @@ def _extract(
     if not from_body:  # a listing, a wall, an error page: what it shows is its text
         blocks = [clean for block in visible_blocks(tree) if (clean := tidy(block))]
         if not blocks:
-            return _no_text(tree)
+            return _app_shell(tree, markup) or _no_text(tree)
     if text_length("".join(blocks)) < options.min_chars and nesting.cut_by_parser(tree):
         return _no_text(tree, blocks)
     published, modified = fields.page_dates(page, fetched_at)
@@ -96,6 +98,8 @@ def _extract(
     kind = kinds.classify(
         kinds.Page(tree, markup, url, headers, page, blocks, from_body, dated, options.min_chars)
     )
+    if kind.kind in _SHELL_KINDS and (shell := _app_shell(tree, markup)):
+        return shell
     if published is None and kind.kind in _DATED_KINDS:
         # Searched for only now: a date found anywhere on a page is no sign of an article.
         published = fields.searched_published(tree, url, fetched_at)
@@ -138,6 +142,16 @@ def _extract(
 # Kinds whose publication date is searched for in the page's text when it declares none: a listing's
 # or a wall's dates are its teasers' or the day's.
 _DATED_KINDS = {ARTICLE, PAYWALL, OTHER}
+
+
+# Kinds an app shell is read as: what its few lines say (a "please enable JavaScript" is a challenge's
+# words), or nothing in particular.
+_SHELL_KINDS = {OTHER, CHALLENGE}
+
+
+def _app_shell(tree: object, markup: str) -> Rejection | None:
+    signals = shells.app_shell(tree, markup)
+    return Rejection("app_shell", "; ".join(signals)) if signals else None
 
 
 def _tidied(text: str | None) -> str | None:

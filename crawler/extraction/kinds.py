@@ -48,7 +48,7 @@ CHALLENGE_MARKUP = re.compile(
     r"sec-if-cpt|ak-challenge",
     re.IGNORECASE,
 )
-_CAPTCHA_WIDGET = re.compile(
+CAPTCHA_WIDGET = re.compile(
     r"\b(?:h-captcha|g-recaptcha|cf-turnstile|frc-captcha)\b|recaptcha/api\.js|hcaptcha\.com|challenges\.cloudflare\.com"
 )
 # What a bot check or a script-only page says, in titles and text. These word lists are matched
@@ -184,7 +184,7 @@ def _wall(page: Page, title: str, article: bool) -> PageKind | None:
     if said:
         evidence.append(f"says {said.group(0).lower()!r}")
     if evidence:
-        if _CAPTCHA_WIDGET.search(page.markup):
+        if CAPTCHA_WIDGET.search(page.markup):
             evidence.append("CAPTCHA form")
         return PageKind(CHALLENGE, evidence)
     asked = sorted({m.group(0).lower() for m in _CONSENT_WORDS.finditer(f"{title}\n{shown}")})

@@ -125,8 +125,11 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
     for name, count in _under(stats, names.WALLS_PREFIX).items():
         domain, kind = name.rsplit("/", 1)
         walls.setdefault(domain, {})[kind] = count
+    rendered = _under(stats, names.RENDER_PREFIX)
+    # The browser's answers and what its pages' scripts fetched are not pages the crawl fetched.
+    browser = rendered.get("pages", 0) + rendered.get("requests", 0)
     return {
-        "pages_fetched": stats.get("response_received_count", 0),
+        "pages_fetched": stats.get("response_received_count", 0) - browser,
         "records_stored": stats.get(names.RECORDS_STORED, 0),
         "new": stats.get(names.RECORDS_NEW, 0),
         "changed": stats.get(names.RECORDS_CHANGED, 0),
@@ -140,6 +143,7 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
         "kinds": kinds,
         "deferred": deferred,
         "walls": walls,
+        "rendered": rendered,
         "finish_reason": stats.get("finish_reason"),
         "archive": stats.get(names.ARCHIVE_URI),
     }
@@ -148,6 +152,26 @@ def summary(stats: Mapping[str, Any]) -> dict[str, Any]:
 def _under(stats: Mapping[str, Any], prefix: str) -> dict[str, Any]:
     """The counters under ``prefix``, by the rest of their names, sorted."""
     return {key[len(prefix) :]: value for key, value in sorted(stats.items()) if key.startswith(prefix)}
+
+
+def _rendered(figures: dict[str, int]) -> str:
+    """The browser's figures (crawler.stats RENDER_*) in one line."""
+    asked = {name.split("/", 1)[1]: count for name, count in figures.items() if name.startswith("asked/")}
+    refused = {name.split("/", 1)[1]: count for name, count in figures.items() if name.startswith("refused/")}
+    line = f"{figures.get('pages', 0)} pages in the browser"
+    if asked:
+        line += f" ({', '.join(f'{why} {count}' for why, count in asked.items())})"
+    line += f", {figures.get('requests', 0)} requests by their scripts"
+    if refused:
+        line += f" (refused {', '.join(f'{reason} {count}' for reason, count in refused.items())})"
+    if "static" in figures:
+        line += f"; {figures['static']} pages needed none"
+    browser = [
+        f"{what} {figures[f'browser/{name}']}"
+        for name, what in (("launches", "launched"), ("restarts", "restarted"), ("crashes", "crashed"))
+        if figures.get(f"browser/{name}")
+    ]
+    return line + (f"; browser {', '.join(browser)}" if browser else "")
 
 
 def format_summary(stats: Mapping[str, Any]) -> str:
@@ -169,6 +193,8 @@ def format_summary(stats: Mapping[str, Any]) -> str:
             for domain, kinds in figures["walls"].items()
         )
         lines.append(f"walls:           {sites}")
+    if figures["rendered"]:
+        lines.append(f"rendered:        {_rendered(figures['rendered'])}")
     if figures["deferred"]:
         sites = ", ".join(f"{domain} {count}" for domain, count in figures["deferred"].items())
         lines.append(f"deferred:        {sum(figures['deferred'].values())} URLs to the next run ({sites})")

@@ -120,6 +120,8 @@ class ManifestExtension:
                 "deferred": figures["deferred"],
                 # consent walls and bot checks by domain: pages a site showed instead of its articles
                 "walls": figures["walls"],
+                # pages rendered in a browser (crawler.middlewares.browser): crawler.stats RENDER_*
+                "rendered": figures["rendered"],
                 "broken_sources": figures["broken_sources"],
             },
             "host": socket.gethostname(),

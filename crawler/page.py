@@ -13,7 +13,15 @@ from crawler.admission import GIVEN, Admission, skip_reason
 from crawler.extraction import EXTRACTOR, Article, ExtractOptions, Rejection, extract
 from crawler.record import CaptureRef
 from crawler.urls import record_id
-from crawler.warc import Captured, Exchange, capture, metadata_of
+from crawler.warc import Captured, Exchange, capture, capture_rendered, metadata_of
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page a browser rendered (crawler.middlewares.browser): its task's exchange is the DOM."""
+
+    page: CaptureRef | None  # the response as fetched, which the DOM is a conversion of
+    requests: list[Exchange] = field(default_factory=list)  # what its scripts fetched, through the crawl
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,7 @@ class PageTask:
     # spider, job id, listing, origin: for the metadata record
     context: dict[str, Any] = field(default_factory=dict)
     admission: Admission = field(default_factory=Admission)  # what becomes a record, by kind and origin
+    rendered: Rendered | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,10 @@ def process_page(task: PageTask) -> PageResult:
 
 def capture_page(task: PageTask, result: Article | Rejection) -> Captured:
     """The page's WARC records, saying what ``result`` made of it."""
-    return capture(task.exchange, page_metadata(result, task.context, task.admission), task.previous)
+    metadata = page_metadata(result, task.context, task.admission)
+    if task.rendered is not None:
+        return capture_rendered(task.exchange, metadata, task.rendered.page, task.rendered.requests)
+    return capture(task.exchange, metadata, task.previous)
 
 
 def page_metadata(

@@ -127,6 +127,16 @@ class CaptureRef:
     digest: str  # its WARC-Payload-Digest (sha1:BASE32), as a revisit of it repeats
     url: str  # its WARC-Target-URI
     date: str  # its WARC-Date
+    # A page rendered in a browser (crawler.middlewares.browser): the record is the ``conversion`` of
+    # the response that holds the DOM the browser made of it, which was extracted.
+    rendered: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """As records and the URL index store it: ``rendered`` only when true."""
+        data = asdict(self)
+        if not self.rendered:
+            del data["rendered"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -209,6 +219,7 @@ class ArticleRecord:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["capture"] = self.capture.to_dict() if self.capture is not None else None
         # Keep schema_version first so a reader of the raw file sees it at once.
         return {"schema_version": data.pop("schema_version"), **data}
 

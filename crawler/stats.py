@@ -102,6 +102,34 @@ WARC_SEGMENTS_DELIVERED = f"{PREFIX}/warc/segments/delivered"
 WARC_SEGMENTS_PENDING = f"{PREFIX}/warc/segments/pending"
 WARC_FAILED = f"{PREFIX}/warc/failed"  # pages whose records could not be written to the segment
 # Per-domain extraction health (crawler.health.monitor): domains degraded, seen for the first time.
+# Pages rendered in a browser (crawler.middlewares.browser).
+RENDER_PREFIX = f"{PREFIX}/render/"
+RENDER_ASKED_PREFIX = f"{RENDER_PREFIX}asked/"  # pages sent to the browser, by why: auto, always, domain
+RENDER_STATIC = f"{RENDER_PREFIX}static"  # pages whose HTML was enough (ARCHIVE_RENDER=auto)
+RENDER_PAGES = f"{RENDER_PREFIX}pages"  # pages the browser rendered
+RENDER_RETRIED = f"{RENDER_PREFIX}retried"  # pages rendered once more after the browser failed them
+RENDER_REQUESTS = f"{RENDER_PREFIX}requests"  # requests the pages' scripts made, fetched by the crawl
+RENDER_REFUSED_PREFIX = f"{RENDER_PREFIX}refused/"  # ... refused by its rules, by reason
+RENDER_BLOCKED_PREFIX = f"{RENDER_PREFIX}blocked/"  # images, media, fonts: never loaded
+BROWSER_LAUNCHES = f"{RENDER_PREFIX}browser/launches"
+BROWSER_RESTARTS = f"{RENDER_PREFIX}browser/restarts"  # after ARCHIVE_RENDER_RESTART_AFTER pages
+BROWSER_CRASHES = f"{RENDER_PREFIX}browser/crashes"  # exited unasked with pages in it
+# Request meta: the URL of the page in the browser whose script made this request.
+BROWSER_REQUEST = "archive_browser_request"
+
+
+def render_asked(why: str) -> str:
+    return RENDER_ASKED_PREFIX + why.split(":", 1)[0]
+
+
+def render_refused(reason: str) -> str:
+    return RENDER_REFUSED_PREFIX + reason
+
+
+def render_blocked(resource_type: str) -> str:
+    return RENDER_BLOCKED_PREFIX + resource_type
+
+
 HEALTH_DEGRADED = f"{PREFIX}/health/degraded"
 HEALTH_NEW = f"{PREFIX}/health/new_domains"
 # The run's exit status (crawler.exit_status), set once by the manifest extension when the spider closes:
@@ -133,8 +161,9 @@ def refuse_request(
     stats: Stats, log: logging.Logger, request: Request, reason: str, detail: str
 ) -> IgnoreRequest:
     """For a downloader middleware: count ``request`` as skipped (robots.txt, not a page, is not
-    counted) and return the IgnoreRequest to raise."""
-    if not request.meta.get("dont_obey_robotstxt"):
+    counted, nor a request of a page in the browser, which the browser's routing counts) and return
+    the IgnoreRequest to raise."""
+    if not request.meta.get("dont_obey_robotstxt") and not request.meta.get(BROWSER_REQUEST):
         count_skip(stats, log, request.url, reason, detail)
     return IgnoreRequest(f"{reason}: {detail}")
 

@@ -73,6 +73,10 @@ class Captured:
     url: str
     date: str  # WARC-Date
     index: dict[str, Any]  # what the segment's CDXJ index says of the record
+    rendered: bool = False  # the record is the conversion holding a rendered page's DOM
+    # More lines for the segment's CDXJ index: the responses a rendered page's scripts fetched
+    # (offsets within ``data``), which replay tools serve to the page again.
+    also_indexed: tuple[dict[str, Any], ...] = ()
 
 
 def warc_date(moment: datetime) -> str:
@@ -85,24 +89,97 @@ def capture(exchange: Exchange, metadata: dict[str, Any], previous: CaptureRef |
     ``metadata`` is what the archive made of the page: the metadata record's content (``metadata_of``).
     """
     writer = _writer()
-    date = warc_date(exchange.fetched_at)
-    response_headers = _stored_headers(exchange.response_headers, len(exchange.body))
-    http = StatusAndHeaders(_status_line(exchange.status), response_headers, protocol=exchange.protocol)
-    common = {"WARC-Date": date}
-    if exchange.ip_address:
-        common["WARC-IP-Address"] = exchange.ip_address
-    response = writer.create_warc_record(
-        exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
-        http_headers=http, warc_headers_dict=dict(common),
-    )  # fmt: skip
+    response = _response(writer, exchange)
     digest = str(response.rec_headers.get_header("WARC-Payload-Digest"))
     if previous is not None and previous.digest == digest:
+        response_headers = _stored_headers(exchange.response_headers, len(exchange.body))
         http = StatusAndHeaders(_status_line(exchange.status), response_headers, protocol=exchange.protocol)
+        common = {"WARC-Date": warc_date(exchange.fetched_at), "WARC-Refers-To": previous.record_id}
+        if exchange.ip_address:
+            common["WARC-IP-Address"] = exchange.ip_address
         response = writer.create_revisit_record(
-            exchange.url, digest, previous.url, previous.date, http_headers=http,
-            warc_headers_dict={**common, "WARC-Refers-To": previous.record_id},
-        )  # fmt: skip
+            exchange.url, digest, previous.url, previous.date, http_headers=http, warc_headers_dict=common
+        )
     return _assemble(writer, exchange, response, metadata, digest, response.rec_type == "revisit")
+
+
+def capture_rendered(
+    dom: Exchange, metadata: dict[str, Any], page: CaptureRef | None, requests: list[Exchange]
+) -> Captured:
+    """A page rendered in a browser: each request its scripts made (a request and a response record,
+    so that a replay tool serves them to the page's scripts again), then the DOM the browser made of
+    it, as a ``conversion`` of ``page`` (the response as fetched, already in the segment), and the
+    metadata record, which refers to the conversion.
+
+    ``dom`` is the rendered page as an exchange: its URL, when it was rendered, its markup.
+    """
+    writer = _writer()
+    members: list[bytes] = []
+    indexed = []
+    for exchange in requests:
+        response = _response(writer, exchange)
+        members.append(_member(writer, _request(writer, exchange, response)))
+        offset = sum(map(len, members))
+        members.append(_member(writer, response))
+        indexed.append(_index_entry(exchange, response, offset, len(members[-1])))
+    headers = {"WARC-Date": warc_date(dom.fetched_at)}
+    if page is not None:
+        headers.update(
+            {
+                "WARC-Refers-To": page.record_id,
+                "WARC-Refers-To-Target-URI": page.url,
+                "WARC-Refers-To-Date": page.date,
+            }
+        )
+    content_type = _header(dom.response_headers, "content-type") or "text/html"
+    conversion = writer.create_warc_record(
+        dom.url, "conversion", payload=io.BytesIO(dom.body), length=len(dom.body),
+        warc_content_type=content_type, warc_headers_dict=headers,
+    )  # fmt: skip
+    record_id = str(conversion.rec_headers.get_header("WARC-Record-ID"))
+    date = str(conversion.rec_headers.get_header("WARC-Date"))
+    digest = str(conversion.rec_headers.get_header("WARC-Payload-Digest"))
+    offset = sum(map(len, members))
+    members.append(_member(writer, conversion))
+    members.append(_member(writer, _metadata(writer, dom.url, date, record_id, metadata)))
+    # As cdxj-indexer indexes a conversion record: no HTTP status.
+    index = {
+        "date": date, "url": dom.url, "mime": _mime(content_type), "digest": digest,
+        "length": str(len(members[-2])), "offset": str(offset),
+    }  # fmt: skip
+    return Captured(
+        data=b"".join(members), offset=offset, length=len(members[-2]), record_id=record_id, revisit=False,
+        payload_digest=digest, url=dom.url, date=date, index=index, rendered=True,
+        also_indexed=tuple(indexed),
+    )  # fmt: skip
+
+
+def _index_entry(exchange: Exchange, response: Any, offset: int, length: int) -> dict[str, Any]:
+    return {
+        "date": str(response.rec_headers.get_header("WARC-Date")),
+        "url": exchange.url,
+        "mime": _mime(_header(exchange.response_headers, "content-type")),
+        "status": str(exchange.status),
+        "digest": str(response.rec_headers.get_header("WARC-Payload-Digest")),
+        "length": str(length),
+        "offset": str(offset),
+    }
+
+
+def _mime(content_type: str) -> str:
+    return re.split(r"[;\s]", content_type.strip(), maxsplit=1)[0]
+
+
+def _response(writer: WARCWriter, exchange: Exchange) -> Any:
+    response_headers = _stored_headers(exchange.response_headers, len(exchange.body))
+    http = StatusAndHeaders(_status_line(exchange.status), response_headers, protocol=exchange.protocol)
+    headers = {"WARC-Date": warc_date(exchange.fetched_at)}
+    if exchange.ip_address:
+        headers["WARC-IP-Address"] = exchange.ip_address
+    return writer.create_warc_record(
+        exchange.url, "response", payload=io.BytesIO(exchange.body), length=len(exchange.body),
+        http_headers=http, warc_headers_dict=headers,
+    )  # fmt: skip
 
 
 def not_modified(exchange: Exchange, metadata: dict[str, Any], previous: CaptureRef) -> Captured:
@@ -136,26 +213,10 @@ def _assemble(
 ) -> Captured:
     record_id = str(response.rec_headers.get_header("WARC-Record-ID"))
     date = str(response.rec_headers.get_header("WARC-Date"))
-    target = urlsplit(exchange.url)
-    path = (target.path or "/") + (f"?{target.query}" if target.query else "")
-    request_http = StatusAndHeaders(
-        f"{exchange.method} {path} {exchange.protocol}",
-        exchange.request_headers,
-        protocol=exchange.protocol,
-        is_http_request=True,
-    )
-    request = writer.create_warc_record(
-        exchange.url, "request", http_headers=request_http,
-        warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
-    )  # fmt: skip
-    payload = metadata_fields(metadata)
-    metadata = writer.create_warc_record(
-        exchange.url, "metadata", payload=io.BytesIO(payload), length=len(payload),
-        warc_content_type="application/warc-fields",
-        warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": record_id},
-    )  # fmt: skip
-    members = [_member(writer, record) for record in (request, response, metadata)]
-    mime = re.split(r"[;\s]", _header(exchange.response_headers, "content-type").strip(), maxsplit=1)[0]
+    request = _request(writer, exchange, response)
+    described = _metadata(writer, exchange.url, date, record_id, metadata)
+    members = [_member(writer, record) for record in (request, response, described)]
+    mime = _mime(_header(exchange.response_headers, "content-type"))
     index = {
         "date": date,
         "url": exchange.url,
@@ -176,6 +237,34 @@ def _assemble(
         date=date,
         index=index,
     )
+
+
+def _request(writer: WARCWriter, exchange: Exchange, response: Any) -> Any:
+    """The request record of ``exchange``, concurrent to its ``response`` (or revisit) record."""
+    target = urlsplit(exchange.url)
+    path = (target.path or "/") + (f"?{target.query}" if target.query else "")
+    request_http = StatusAndHeaders(
+        f"{exchange.method} {path} {exchange.protocol}",
+        exchange.request_headers,
+        protocol=exchange.protocol,
+        is_http_request=True,
+    )
+    headers = {
+        "WARC-Date": str(response.rec_headers.get_header("WARC-Date")),
+        "WARC-Concurrent-To": str(response.rec_headers.get_header("WARC-Record-ID")),
+    }
+    return writer.create_warc_record(
+        exchange.url, "request", http_headers=request_http, warc_headers_dict=headers
+    )
+
+
+def _metadata(writer: WARCWriter, url: str, date: str, refers_to: str, metadata: dict[str, Any]) -> Any:
+    payload = metadata_fields(metadata)
+    return writer.create_warc_record(
+        url, "metadata", payload=io.BytesIO(payload), length=len(payload),
+        warc_content_type="application/warc-fields",
+        warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": refers_to},
+    )  # fmt: skip
 
 
 def _writer() -> WARCWriter:

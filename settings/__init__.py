@@ -160,6 +160,27 @@ POLITENESS_MAX_PAUSES = _env("POLITENESS_MAX_PAUSES", "5")
 POLITENESS_DOMAIN_PAGES = _env("POLITENESS_DOMAIN_PAGES", "0")
 POLITENESS_DOMAIN_BYTES = _env("POLITENESS_DOMAIN_BYTES", "0")
 
+# --- Pages that need a browser (crawler/middlewares/browser.py) ----------------------------------------
+# off: no browser (nothing of Playwright is imported); auto: a page whose HTML is an app shell is
+# rendered once more in the system's Chromium; always: every article page is.
+ARCHIVE_RENDER = _env("ARCHIVE_RENDER", "off")
+# Domains whose pages are always rendered (with ARCHIVE_RENDER=auto).
+ARCHIVE_RENDER_DOMAINS = _env("ARCHIVE_RENDER_DOMAINS", "")
+# Pages in the browser at once; a page's time limit (seconds); a fresh browser after this many pages.
+ARCHIVE_RENDER_MAX_PAGES = _env("ARCHIVE_RENDER_MAX_PAGES", "2")
+ARCHIVE_RENDER_TIMEOUT = _env("ARCHIVE_RENDER_TIMEOUT", "30")
+ARCHIVE_RENDER_RESTART_AFTER = _env("ARCHIVE_RENDER_RESTART_AFTER", "500")
+# The Chromium executable: found on PATH as chromium, chromium-browser or google-chrome when empty.
+ARCHIVE_RENDER_BROWSER = _env("ARCHIVE_RENDER_BROWSER", "")
+# Sets up scrapy-playwright's download handler when ARCHIVE_RENDER is on; changes nothing when off.
+ADDONS = {"crawler.middlewares.browser.BrowserAddon": 0}
+DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    # Next to the downloader: a page waits for its place in the browser once every other middleware let
+    # it through; routes what the page asks for through the crawl.
+    "crawler.middlewares.browser.BrowserMiddleware": 995,
+}
+
 # --- Extraction ----------------------------------------------------------------------------------
 # Which pages become records (crawler/admission.py): a URL given with -a url/-a urls, a feed's or a
 # news sitemap's entry is archived whatever kind of page it is, except consent, challenge and error

@@ -55,6 +55,7 @@ from crawler import signals as announced
 from crawler import stats as names
 from crawler.extraction.kinds import CHALLENGE_MARKUP
 from crawler.frontier.extension import frontier_of
+from crawler.middlewares.browser import RENDER
 from crawler.middlewares.pace import (
     Budget,
     MemoryPaceBook,
@@ -131,6 +132,8 @@ class PolitenessMiddleware:
     # --- before the download --------------------------------------------------------------------
 
     async def process_request(self, request: Request) -> None:
+        if RENDER in request.meta:
+            return  # the browser is served the page already fetched; what its scripts ask for comes here
         key = self._key(request)
         domain = self.domains.setdefault(key, _Domain())
         # robots.txt itself (or a request that ignores it) reads no Crawl-delay, and is not counted
@@ -224,6 +227,8 @@ class PolitenessMiddleware:
     def response_downloaded(self, response: Response, request: Request, spider: Any) -> None:
         """Judge the answer as it arrives, before the downloader sends the domain's next request (a
         pause set later would let one more through)."""
+        if RENDER in request.meta:
+            return
         key = self._key(request)
         domain = self.domains.setdefault(key, _Domain())
         turn: Turn | None = request.meta.get(_TURN)

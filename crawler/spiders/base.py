@@ -23,11 +23,13 @@ from crawler.assemble import Fetch, assemble, farewell, with_listing
 from crawler.extraction import Article, ExtractOptions, Rejection
 from crawler.job_names import new_job_id
 from crawler.listing import Listing
+from crawler.middlewares.browser import AUTO, RENDER, REQUESTS, Rendering, RenderSettings, render_request
 from crawler.middlewares.exchange import exchange_of
 from crawler.middlewares.incremental import ARTICLE, ASKED_STATE, URL_STATE
-from crawler.page import PageTask, capture_page
-from crawler.record import GONE, MOVED, WALLS, ArticleRecord, now_utc, parse_utc
+from crawler.page import PageResult, PageTask, Rendered, capture_page
+from crawler.record import GONE, MOVED, WALLS, ArticleRecord, CaptureRef, now_utc, parse_utc
 from crawler.urls import domain_of, parse_url_arguments
+from crawler.warc import Exchange
 from crawler.workers import ExtractionPool, admission, extract_options
 from pipelines.extensions import WarcCapture, capture_of
 from pipelines.write.url_index import UrlState
@@ -49,6 +51,7 @@ class ArchiveSpider(scrapy.Spider):
     extract_options: ExtractOptions
     admission: Admission
     extraction: ExtractionPool
+    rendering: RenderSettings
     arguments: dict[str, str]
 
     def __init__(self, url: str | None = None, urls: str | None = None, **kwargs: Any) -> None:
@@ -65,6 +68,7 @@ class ArchiveSpider(scrapy.Spider):
         spider.extract_options = extract_options(settings)
         spider.admission = admission(settings)
         spider.extraction = ExtractionPool.from_crawler(crawler)
+        spider.rendering = RenderSettings.from_settings(settings)
         # Scrapyd (1.5 and later) passes its job id as the private spider argument ``_job``.
         spider.job_id = (
             settings.get("ARCHIVE_JOB_ID")
@@ -105,7 +109,7 @@ class ArchiveSpider(scrapy.Spider):
             self._capture = capture_of(self.crawler)
         return self._capture
 
-    async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord]:
+    async def parse_article(self, response: Response) -> AsyncIterator[ArticleRecord | scrapy.Request]:
         fetched_at = now_utc()
         fetch = self._fetch(response, fetched_at)
         state = response.meta.get(URL_STATE)
@@ -120,35 +124,82 @@ class ArchiveSpider(scrapy.Spider):
         )
         # Whether the page is HTML at all is extraction's decision (crawler.extraction.decode.screen).
         page = await self.extraction.process(task)
+        capture = self._keep(task, page, previous)
+        why = self.rendering.why(response.url, page.result)
+        if why is not None:  # once more, in the browser: the HTML was kept as it came
+            self.crawler.stats.inc_value(names.render_asked(why))
+            rendering = Rendering(task.exchange, fetch, capture, why)
+            yield render_request(rendering, self.parse_rendered, self.on_render_error, dict(response.meta))
+            return
+        if self.rendering.mode == AUTO:
+            self.crawler.stats.inc_value(names.RENDER_STATIC)
+        async for record in self._archived(response, page.result, fetch, capture):
+            yield record
+
+    async def parse_rendered(self, response: Response) -> AsyncIterator[ArticleRecord]:
+        """A page the browser rendered: its DOM extracted, and kept as a conversion of the page."""
+        rendering: Rendering = response.meta[RENDER]
+        fetch = rendering.fetch
+        dom = Exchange(
+            url=rendering.page.url,
+            method="GET",
+            request_headers=[],
+            status=rendering.page.status,
+            protocol=rendering.page.protocol,
+            response_headers=[("Content-Type", "text/html; charset=utf-8")],
+            body=response.text.encode("utf-8"),
+            ip_address=None,
+            fetched_at=now_utc(),
+        )
+        task = PageTask(
+            dom,
+            self.extract_options,
+            capture=self.capture is not None,
+            context={**fetch.context(), "rendered": rendering.why},
+            admission=self.admission,
+            rendered=Rendered(rendering.capture, response.meta.get(REQUESTS) or []),
+        )
+        page = await self.extraction.process(task)
         result = page.result
-        capture = None
-        if self.capture is not None:
-            # A worker that crashed or timed out returned no records: they are made here instead.
-            captured = page.captured or capture_page(task, result)
-            try:
-                capture = self.capture.append(captured)
-            except OSError as exc:  # the spool's disk: the record is still archived, without its page
-                self.crawler.stats.inc_value(names.WARC_FAILED)
-                logger.error("Could not keep the raw page of %s: %s", response.url, exc)
-            else:
-                if captured.revisit:
-                    capture = previous  # the response with the body: a revisit has none
+        if isinstance(result, Article):
+            result = replace(result, sources={**result.sources, "rendered": rendering.why})
+        async for record in self._archived(response, result, fetch, self._keep(task, page, None)):
+            yield record
+
+    def _keep(self, task: PageTask, page: PageResult, previous: CaptureRef | None) -> CaptureRef | None:
+        """The page's WARC records appended to the crawl's segment; where its response is."""
+        if self.capture is None:
+            return None
+        # A worker that crashed or timed out returned no records: they are made here instead.
+        captured = page.captured or capture_page(task, page.result)
+        try:
+            capture = self.capture.append(captured)
+        except OSError as exc:  # the spool's disk: the record is still archived, without its page
+            self.crawler.stats.inc_value(names.WARC_FAILED)
+            logger.error("Could not keep the raw page of %s: %s", task.exchange.url, exc)
+            return None
+        return previous if captured.revisit else capture  # the response with the body: a revisit has none
+
+    async def _archived(
+        self, response: Response, result: Article | Rejection, fetch: Fetch, capture: CaptureRef | None
+    ) -> AsyncIterator[ArticleRecord]:
+        """The record of an extracted page, or its skip counted."""
         archived = isinstance(result, Article) and self.admission.archives(result.kind, fetch.origin)
         self.crawler.signals.send_catch_log(
-            announced.page_extracted, url=response.url, result=result, archived=archived
+            announced.page_extracted, url=fetch.url, result=result, archived=archived
         )
         if isinstance(result, Rejection):
-            self.skip(response.url, result.reason, result.detail, result.traceback)
+            self.skip(fetch.url, result.reason, result.detail, result.traceback)
             return
         self.crawler.stats.inc_value(names.kind(result.kind))
         if result.kind in WALLS:
-            self.crawler.stats.inc_value(names.wall(domain_of(response.url), result.kind))
+            self.crawler.stats.inc_value(names.wall(domain_of(fetch.url), result.kind))
         if not archived:
             why = f"{result.kind} page from {fetch.origin.replace('_', ' ')}: {'; '.join(result.evidence)}"
-            self.skip(response.url, skip_reason(result.kind), why)
+            self.skip(fetch.url, skip_reason(result.kind), why)
             return
         if fetch.listing is not None:
-            result, disagreement = with_listing(result, fetch.listing, fetched_at)
+            result, disagreement = with_listing(result, fetch.listing, fetch.fetched_at)
             if disagreement is not None:
                 self._disagree(fetch, result, disagreement)
         record = assemble(result, fetch, capture)
@@ -157,6 +208,13 @@ class ArchiveSpider(scrapy.Spider):
         if moved is not None:
             self.crawler.stats.inc_value(names.versions_of(MOVED))
             yield moved
+
+    def on_render_error(self, failure: Failure) -> None:
+        """A page the browser could not render, twice: counted, with why."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        detail = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:200]
+        self.skip(request.url, "render_failed", detail)
 
     def _fetch(self, response: Response, fetched_at: datetime) -> Fetch:
         headers = {

@@ -118,8 +118,8 @@ def selected(store: ArchiveStore, query: Query) -> list[Capture]:
     days = [day for day in segment_days(store) if query.days_wanted(day) or query.days_wanted(_next_day(day))]
     chosen = []
     for capture in captures(store, days):
-        if capture.revisit:
-            continue  # its body is the response it refers to, extracted on its own
+        if capture.revisit or not capture.page:
+            continue  # its body is the response it refers to, extracted on its own; a page's script's
         if query.domains and capture.domain not in query.domains:
             continue
         moment = capture.fetched_at

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,6 +27,7 @@ from crawler.warc import Exchange, parse_metadata
 from pipelines.storage import ArchiveStore
 from pipelines.storage.keys import partition_days, segments_prefix
 
+_NOT_PAGES = re.compile(r"javascript|ecmascript|json|css|^image/|^font/|^audio/|^video/")
 # The metadata record follows the response in the segment; a few kB hold it whole.
 _METADATA_ROOM = 16 * 1024
 
@@ -40,10 +42,16 @@ class Capture:
     url: str
     timestamp: str  # 14 digits, UTC
     revisit: bool
+    mime: str = ""
 
     @property
     def fetched_at(self) -> datetime:
         return timestamp_to_datetime(self.timestamp).replace(tzinfo=timezone.utc)
+
+    @property
+    def page(self) -> bool:
+        """Not what a rendered page's scripts fetched (its scripts, its JSON, its styles)."""
+        return not _NOT_PAGES.search(self.mime)
 
     @property
     def domain(self) -> str:
@@ -75,7 +83,7 @@ def read_page(store: ArchiveStore, key: str, offset: int, length: int) -> RawPag
     records = ArchiveIterator(io.BytesIO(data))
     try:
         response = next(records)
-        if response.rec_type != "response":
+        if response.rec_type not in ("response", "conversion"):
             raise BadRecord(f"{key} at {offset}: a {response.rec_type} record, not a response")
         body = response.content_stream().read()
         metadata: dict[str, Any] = {}
@@ -87,14 +95,20 @@ def read_page(store: ArchiveStore, key: str, offset: int, length: int) -> RawPag
         raise BadRecord(f"{key} at {offset}: not a WARC response record ({exc})") from None
     headers = response.rec_headers
     http = response.http_headers
-    status = int(http.get_statuscode() or 0)
+    rendered = response.rec_type == "conversion"  # a rendered page's DOM (crawler.warc.capture_rendered)
+    if rendered:
+        status, protocol = 200, "HTTP/1.1"
+        received = [("Content-Type", str(headers.get_header("Content-Type") or "text/html"))]
+    else:
+        status, protocol = int(http.get_statuscode() or 0), str(http.protocol or "HTTP/1.1")
+        received = [(name, value) for name, value in http.headers]
     exchange = Exchange(
         url=str(headers.get_header("WARC-Target-URI")),
         method="GET",
         request_headers=[],
         status=status,
-        protocol=str(http.protocol or "HTTP/1.1"),
-        response_headers=[(name, value) for name, value in http.headers],
+        protocol=protocol,
+        response_headers=received,
         body=body,
         ip_address=headers.get_header("WARC-IP-Address"),
         fetched_at=parse_utc(str(headers.get_header("WARC-Date"))),
@@ -107,6 +121,7 @@ def read_page(store: ArchiveStore, key: str, offset: int, length: int) -> RawPag
         digest=str(headers.get_header("WARC-Payload-Digest")),
         url=exchange.url,
         date=str(headers.get_header("WARC-Date")),
+        rendered=rendered,
     )
     return RawPage(exchange, ref, metadata)
 
@@ -141,4 +156,5 @@ def _index_entries(store: ArchiveStore, index_key: str, segment: str) -> Iterato
             url=entry["url"],
             timestamp=timestamp,
             revisit=entry.get("mime") == "warc/revisit",
+            mime=entry.get("mime") or "",
         )

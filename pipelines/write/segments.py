@@ -4,7 +4,7 @@ They live in the spool of the archive (pipelines.write.spool), so they wait ther
 as records do:
 
     <spool>/warc/NAME.warc.gz.open      the segment being written, flock-ed by the process writing it
-    <spool>/warc/NAME.warc.gz.open.idx  one JSON line per page appended: its CDXJ fields and the end of
+    <spool>/warc/NAME.warc.gz.open.idx  one JSON line per record indexed: its CDXJ fields and the end of
                                         its records, written after them
     <spool>/warc/NAME.warc.gz           a sealed segment waiting for delivery, beside
     <spool>/warc/NAME.cdxj              its CDXJ index (pywb's and cdxj-indexer's format), sorted
@@ -101,8 +101,9 @@ class SegmentWriter:
             self._file.flush()
             self.size += len(captured.data)
             self.pages += 1
-            line = {**captured.index, "offset": str(start + captured.offset), "end": self.size}
-            self._journal.write(json.dumps(line, ensure_ascii=False) + "\n")
+            for entry in (*captured.also_indexed, captured.index):
+                line = {**entry, "offset": str(start + int(entry["offset"])), "end": self.size}
+                self._journal.write(json.dumps(line, ensure_ascii=False) + "\n")
             self._journal.flush()
         return CaptureRef(
             self.key,
@@ -112,6 +113,7 @@ class SegmentWriter:
             captured.payload_digest,
             captured.url,
             captured.date,
+            captured.rendered,
         )
 
     def sync(self, ref: CaptureRef) -> None:
@@ -157,7 +159,7 @@ def seal(open_path: Path) -> Sealed | None:
     sealed = open_path.with_name(name + SEALED)
     os.replace(open_path, sealed)
     journal.unlink()
-    return Sealed(name, sealed, index, len(entries))
+    return Sealed(name, sealed, index, len({entry["end"] for entry in entries}))  # a page's lines share it
 
 
 def _journal_entries(journal: Path) -> Iterator[dict[str, Any]]:
@@ -173,7 +175,8 @@ def _journal_entries(journal: Path) -> Iterator[dict[str, Any]]:
 
 
 def cdxj_lines(entries: list[dict[str, Any]], filename: str) -> list[str]:
-    """The CDXJ index of a segment's responses and revisits, sorted, as pywb and cdxj-indexer write it."""
+    """The CDXJ index of a segment's responses, revisits and conversions (a rendered page's DOM),
+    sorted, as pywb and cdxj-indexer write it."""
     lines = []
     for entry in entries:
         fields = {

@@ -29,7 +29,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def is_fresh(state: UrlState | None, now: datetime, refresh_after: timedelta) ->
 
 
 def _entry(state: UrlState) -> Entry:
-    capture = asdict(state.capture) if state.capture is not None else None
+    capture = state.capture.to_dict() if state.capture is not None else None
     return [
         state.id,
         state.checked_at,

@@ -50,6 +50,7 @@ ZERO_COUNTS = {
     "kinds": {},
     "deferred": {},
     "walls": {},
+    "rendered": {},
     "broken_sources": {},
 }
 

@@ -47,7 +47,7 @@ def check_segments(objects: dict[str, bytes]) -> Counter[str]:
         with tempfile.TemporaryDirectory() as directory:  # cdxj-indexer names the file it reads
             copy = Path(directory) / f"{match[2]}.warc.gz"
             copy.write_bytes(data)
-            write_cdx_index(expected, [str(copy)], {"sort": True, "records": "response,revisit"})
+            write_cdx_index(expected, [str(copy)], {"sort": True, "records": "response,revisit,conversion"})
         assert objects[key[: -len(".warc.gz")] + ".cdxj"].decode("utf-8") == expected.getvalue(), key
     return types
 

@@ -5,7 +5,8 @@ One fetched page becomes three records, each its own gzip member: the ``request`
 ``response`` as received (or a ``revisit`` when its payload is the one captured last time), and a
 ``metadata`` record that refers to it and says what the archive made of it (the extractor and its
 version, the record id or the reason it was skipped). A ``304 Not Modified`` answer becomes a
-``revisit`` of the server-not-modified profile.
+``revisit`` of the server-not-modified profile. A page rendered in a browser adds the requests its scripts
+made and the DOM as a ``conversion`` of the response (``capture_rendered``).
 
 The body stored is the one the crawl extracted from: de-chunked and decompressed. Its transfer
 headers then no longer describe it, so, as Common Crawl does, they are kept under

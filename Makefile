@@ -49,12 +49,16 @@ pytest: $(STAMP) $(PYWB_STAMP)
 # Then reading loose records against compacted days (newsarchive download before and after
 # newsarchive compact): wall time and requests, 100,000 records in a directory, 10,000 on S3.
 #   make bench COMPACTION_ARGS="20000 --s3 0"
+# Then a revisit run of due URLs (REVISIT_ARGS), and rendering (ARCHIVE_RENDER): 200 app-shell pages in
+# the browser, and a static site of 2,000 pages with ARCHIVE_RENDER off and auto (RENDER_ARGS).
+#   make bench RENDER_ARGS="200 --static 2000 --repeat 2"
 SIZES ?= 2000 20000
 COMPACTION_ARGS ?= 100000 --s3 10000
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/throughput.py $(SIZES) $(ARGS)
 	$(BIN)/python tests/benchmarks/compaction.py $(COMPACTION_ARGS)
 	$(BIN)/python tests/benchmarks/revisits.py $(REVISIT_ARGS)
+	$(BIN)/python tests/benchmarks/rendering.py $(RENDER_ARGS)
 
 # Extraction quality against a folder of pages with expected text, e.g.
 #   make bench-quality DATA=../shared/datasets/article-extraction-benchmark

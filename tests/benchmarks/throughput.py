@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -68,6 +68,8 @@ class Figures:
     peak_rss: int  # bytes, all sampled processes together
     main_cpu_seconds: float  # of the measured process itself, without its workers
     records: int | None = None
+    summary: str = ""  # what the crawl printed
+    sampler: TreeSampler | None = None
 
     @property
     def rate(self) -> float:
@@ -149,7 +151,14 @@ def ceiling(pages: int, base_url: str, cores: int) -> Figures:
     return Figures("ceiling: extract() alone", seconds, pages, sampler.cpu_seconds, sampler.peak_rss, 0.0)
 
 
-def crawl(name: str, pages: int, urls_file: Path, settings: dict[str, str], env: dict[str, str]) -> Figures:
+def crawl(
+    name: str,
+    pages: int,
+    urls_file: Path,
+    settings: dict[str, str],
+    env: dict[str, str],
+    sampler_class: type[TreeSampler] | None = None,
+) -> Figures:
     command = [sys.executable, "-m", "scrapy", "crawl", "article", "-a", f"urls={urls_file}"]
     for key, value in {**CRAWL_SETTINGS, **settings}.items():
         command += ["-s", f"{key}={value}"]
@@ -157,13 +166,14 @@ def crawl(name: str, pages: int, urls_file: Path, settings: dict[str, str], env:
     process = psutil.Popen(
         command, cwd=PROJECT_ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    with TreeSampler(process) as sampler:
+    with (sampler_class or TreeSampler)(process) as sampler:
         stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{name}: exit status {process.returncode}\n{stderr.decode()[-3000:]}")
     print(f"  {name}: " + "; ".join(stdout.decode().splitlines()[:4]))
-    return Figures(name, seconds, pages, sampler.cpu_seconds, sampler.peak_rss, sampler.main_cpu_seconds)
+    figures = Figures(name, seconds, pages, sampler.cpu_seconds, sampler.peak_rss, sampler.main_cpu_seconds)
+    return replace(figures, summary=stdout.decode(), sampler=sampler)
 
 
 def measure_server(port: int, pages: int) -> float:

@@ -5,10 +5,12 @@ replay; a browser killed mid-crawl; and a static site that never starts one."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import shutil
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -355,3 +357,57 @@ def test_a_bad_render_setting_is_one_line_before_any_request(
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"error: {error}"
     assert sum(site.hits.values()) == before
+
+
+@needs_chromium
+def test_a_rendered_pages_requests_keep_the_sites_pace_and_its_robots_txt(
+    tmp_path: Path, crawl_settings: list[str]
+) -> None:
+    root = tmp_path / "app-site"
+    stories = build_app_site(root, [7, 8])
+    robots = "User-agent: *\nCrawl-delay: 1\nDisallow: /api/article/8.json\n"
+    (root / "robots.txt").write_text(robots, "utf-8")
+    arrivals: list[tuple[float, str]] = []
+    with LocalSite(root) as site:
+        for path in ["/robots.txt", "/static/app.js", *(s.path for s in stories), "/api/article/7.json"]:
+            site.add_handler(path, _noting(root, path, arrivals))
+        archive = tmp_path / "archive"
+        result = _crawl(
+            site,
+            stories,
+            tmp_path,
+            "-s",
+            f"ARCHIVE_URI={archive}",
+            "-s",
+            "ARCHIVE_RENDER=auto",
+            *crawl_settings,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert _summary(result.stdout) == [
+        "pages fetched:   3",
+        "records written: 1 to file://" + str(archive) + " (new 1, changed 0)",
+        "pages skipped:   1 (app_shell 1)",  # its story is behind robots.txt: the page stays a shell
+        "rendered:        2 pages in the browser (auto 2), 3 requests by their scripts"
+        " (refused robots_txt 1); browser launched 1",
+    ]
+    assert [path for _, path in arrivals].count("/static/app.js") == 2
+    assert len(arrivals) == 6 and "/api/article/8.json" not in [path for _, path in arrivals]
+    gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 0.99, gaps  # the browser's requests too: one a second, as robots.txt asks
+
+
+def _noting(root: Path, path: str, arrivals: list[tuple[float, str]]) -> Any:
+    body = (root / path.lstrip("/")).read_bytes()
+    kind = {".txt": "text/plain", ".js": "text/javascript", ".json": "application/json"}.get(
+        Path(path).suffix, "text/html; charset=utf-8"
+    )
+
+    def answer(request: BaseHTTPRequestHandler) -> None:
+        arrivals.append((time.monotonic(), path))
+        request.send_response(200)
+        request.send_header("Content-Type", kind)
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
+
+    return answer

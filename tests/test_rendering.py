@@ -9,9 +9,11 @@ import itertools
 import json
 import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -19,10 +21,12 @@ from typing import Any
 import jsonschema
 import psutil
 import pytest
+from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.demo.server import LocalSite
-from crawler.middlewares.browser import BROWSERS
+from crawler.extraction import Rejection, extract
+from crawler.middlewares.browser import BROWSERS, RenderSettings
 from tests.support.app_site import AppStory, build_app_site
 from tests.support.crawls import read_local_records, run_crawl
 from tests.support.replay import pywb_replaying, served
@@ -31,6 +35,13 @@ from tests.support.warcs import archive_objects, check_segments, manifests, reso
 
 CHROMIUM = next((found for name in BROWSERS if (found := shutil.which(name))), None)
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on PATH (apt-get install chromium)")
+FETCHED = datetime(2026, 12, 1, tzinfo=timezone.utc)
+_STORY = (
+    b"<html><head><title>A story</title></head><body><article><h1>A story</h1>"
+    + b"<p>A paragraph long enough to be prose, about the harbour and the ferries that cross it daily.</p>"
+    * 6
+    + b"</article></body></html>"
+)
 SHELL_SIGNALS = (
     "empty mount point div#root; noscript says 'need to enable javascript'; 1 script, 0 characters of text"
 )
@@ -411,3 +422,34 @@ def _noting(root: Path, path: str, arrivals: list[tuple[float, str]]) -> Any:
         request.wfile.write(body)
 
     return answer
+
+
+@pytest.mark.parametrize(
+    ("mode", "domains", "result", "why"),
+    [
+        ("off", "", Rejection("app_shell", "empty mount point div#root"), None),
+        ("auto", "", Rejection("app_shell", "empty mount point"), "auto: app shell (empty mount point)"),
+        ("auto", "", Rejection("no_text", "0 characters of text"), None),
+        ("auto", "", Rejection("not_html", "application/pdf"), None),
+        ("auto", "", "article", None),
+        ("auto", "news.example", "article", "domain"),
+        ("auto", "news.example", Rejection("no_text", "0 characters of text"), "domain"),
+        ("auto", "other.example", "article", None),
+        ("always", "", "article", "always"),
+        ("always", "", Rejection("too_large", "6000000 bytes"), None),
+    ],
+)  # fmt: skip
+def test_why_a_page_goes_to_the_browser(mode: str, domains: str, result: Any, why: str | None) -> None:
+    settings = Settings(
+        {"ARCHIVE_RENDER": mode, "ARCHIVE_RENDER_DOMAINS": domains, "ARCHIVE_RENDER_MAX_PAGES": "2"}
+    )
+    settings.setdict({"ARCHIVE_RENDER_TIMEOUT": "30", "ARCHIVE_RENDER_RESTART_AFTER": "500"})
+    if mode != "off":
+        settings.set("ARCHIVE_RENDER_BROWSER", sys.executable)  # any executable: the browser is not launched
+    render = RenderSettings.from_settings(settings)
+    page = (
+        extract(_STORY, "https://news.example/a/1", {"content-type": "text/html"}, FETCHED)
+        if result == "article"
+        else result
+    )
+    assert render.why("https://news.example/a/1", page) == why

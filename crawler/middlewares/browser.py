@@ -68,6 +68,8 @@ OFF, AUTO, ALWAYS = "off", "auto", "always"
 RENDER = "archive_render"  # request meta: the Rendering of the page to render
 REQUESTS = "archive_render_requests"  # request meta: the exchanges the page's scripts made
 SLOT = "browser"  # the download slot of the pages rendered: ARCHIVE_RENDER_MAX_PAGES at once
+# Added to a page's priority when it goes to the browser (Scrapy serves higher priorities first).
+RENDER_PRIORITY = 100
 # Rejections a browser can help: a shell its scripts fill, a page whose text they write.
 _RENDERABLE = {"app_shell", "no_text"}
 # Chromium as the system's package manager installs it, under its usual names.
@@ -169,8 +171,15 @@ class Rendering:
     attempt: int = 1
 
 
-def render_request(rendering: Rendering, callback: Any, errback: Any, meta: dict[str, Any]) -> Request:
-    """The request that renders ``rendering`` in the browser; ``meta`` is the spider's own."""
+def render_request(
+    rendering: Rendering, callback: Any, errback: Any, meta: dict[str, Any], priority: int = 0
+) -> Request:
+    """The request that renders ``rendering`` in the browser; ``meta`` and ``priority`` are those of
+    the page's request.
+
+    It goes before the crawl's other requests: a page waiting for the browser holds its HTML, so
+    they are rendered as they come, and a crawl of app shells is slowed to the browser's pace instead
+    of piling them up in memory."""
     domain = domain_of(rendering.page.url)
     # Not an article request any more (its URL was checked and fetched), nor its download's figures.
     carried = {key: value for key, value in meta.items() if key not in _NOT_CARRIED}
@@ -181,7 +190,14 @@ def render_request(rendering: Rendering, callback: Any, errback: Any, meta: dict
         "playwright_context": domain,
         "download_slot": SLOT,
     }
-    return Request(rendering.page.url, callback=callback, errback=errback, meta=meta, dont_filter=True)
+    return Request(
+        rendering.page.url,
+        callback=callback,
+        errback=errback,
+        meta=meta,
+        priority=priority + RENDER_PRIORITY,
+        dont_filter=True,
+    )
 
 
 class BrowserAddon:

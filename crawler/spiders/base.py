@@ -129,7 +129,9 @@ class ArchiveSpider(scrapy.Spider):
         if why is not None:  # once more, in the browser: the HTML was kept as it came
             self.crawler.stats.inc_value(names.render_asked(why))
             rendering = Rendering(task.exchange, fetch, capture, why)
-            yield render_request(rendering, self.parse_rendered, self.on_render_error, dict(response.meta))
+            priority = response.request.priority if response.request is not None else 0
+            meta = dict(response.meta)
+            yield render_request(rendering, self.parse_rendered, self.on_render_error, meta, priority)
             return
         if self.rendering.mode == AUTO:
             self.crawler.stats.inc_value(names.RENDER_STATIC)

@@ -404,7 +404,11 @@ def test_a_rendered_pages_requests_keep_the_sites_pace_and_its_robots_txt(
     assert [path for _, path in arrivals].count("/static/app.js") == 2
     assert len(arrivals) == 6 and "/api/article/8.json" not in [path for _, path in arrivals]
     gaps = [later - earlier for (earlier, _), (later, _) in itertools.pairwise(arrivals)]
-    assert min(gaps) >= 0.99, gaps  # the browser's requests too: one a second, as robots.txt asks
+    # The browser's requests too, one a second as robots.txt asks: each takes its turn a second after
+    # the last (a turn may be sent up to a tenth of a second late on a busy machine, its gap to the
+    # next then shorter by as much; unpaced, they would come within milliseconds).
+    assert min(gaps) >= 0.8, arrivals
+    assert arrivals[-1][0] - arrivals[0][0] >= 4.9, arrivals
 
 
 def _noting(root: Path, path: str, arrivals: list[tuple[float, str]]) -> Any:

@@ -28,7 +28,7 @@ from crawler.demo.server import LocalSite
 from crawler.extraction import Rejection, extract
 from crawler.middlewares.browser import BROWSERS, RenderSettings
 from tests.support.app_site import AppStory, build_app_site
-from tests.support.crawls import read_local_records, run_crawl
+from tests.support.crawls import newsarchive, read_local_records, run_crawl
 from tests.support.replay import pywb_replaying, served
 from tests.support.sites import start_crawl, write_urls
 from tests.support.warcs import archive_objects, check_segments, manifests, resolve
@@ -139,6 +139,13 @@ def test_an_app_shell_site_gives_no_record_without_a_browser_and_every_story_wit
             "response",
             record["url"],
         )
+
+    # Extracted again from the archive: the shells are shells still, the DOMs give the same records.
+    again = newsarchive("reextract", "--archive", str(archive), "--dry-run")
+    assert again.returncode == 0, again.stderr
+    summary = again.stderr.decode().strip().splitlines()[-1]
+    assert summary.startswith("reextracted 8 pages with ")
+    assert "would write new 0, changed 0; unchanged 4; skipped 4 (app_shell 4)" in summary
 
     # pywb replays a rendered capture in a browser, with the live site gone: its script's request for
     # the story is answered from the archive.

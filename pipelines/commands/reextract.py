@@ -18,7 +18,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import IO, Any
 
@@ -249,4 +249,6 @@ def _record(page: RawPage, article: Article, origin: str) -> ArticleRecord:
     )
     if fetch.listing is not None:
         article, _ = with_listing(article, fetch.listing, fetch.fetched_at)
+    if context.get("rendered"):  # the DOM a browser made of the page: why it was rendered
+        article = replace(article, sources={**article.sources, "rendered": str(context["rendered"])})
     return assemble(article, fetch, page.ref)

@@ -89,8 +89,18 @@ LAUNCH_ARGS = [
 ]
 # The meta of the HTML's request that the render request does not take over.
 _NOT_CARRIED = {ARTICLE, RECEIVED, "download_latency", "download_slot", "retry_times"}
+# Each site's browser context: no service worker (its requests would not be routed), no download.
+CONTEXT_OPTIONS = {"service_workers": "block", "accept_downloads": False}
+_ADMITTED = "archive_render_admitted"  # request meta: the page has its place in the browser
 # A page has fetched what its scripts fetch once nothing has been routed for this long.
 QUIET_SECONDS = 0.25
+# Whether the page's DOM changes within the given milliseconds (a script still writing it).
+_DOM_CHANGES = """(ms) => new Promise((resolve) => {
+  let changed = false;
+  const observer = new MutationObserver(() => { changed = true; });
+  observer.observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
+  setTimeout(() => { observer.disconnect(); resolve(changed); }, ms);
+})"""
 # Headers the crawl sets itself for a request the page makes (its user agent, its cookies, the
 # encodings it decodes), and headers that describe the bytes on the wire, not the body given back.
 _OWN_HEADERS = {"user-agent", "cookie", "accept-encoding", "host", "content-length", "connection"}
@@ -188,6 +198,7 @@ def render_request(
         RENDER: rendering,
         "playwright": True,
         "playwright_context": domain,
+        "playwright_context_kwargs": CONTEXT_OPTIONS,
         "download_slot": SLOT,
     }
     return Request(
@@ -261,10 +272,11 @@ class BrowserMiddleware:
         if RENDER not in request.meta:
             return
         await self._admit()
+        request.meta[_ADMITTED] = True
         request.meta["playwright_page_init_callback"] = self._prepare
 
     async def process_response(self, request: Request, response: Response) -> Response:
-        if RENDER in request.meta:
+        if request.meta.pop(_ADMITTED, False):
             self.stats.inc_value(names.RENDER_PAGES)
             await self._release()
         return response
@@ -272,7 +284,8 @@ class BrowserMiddleware:
     async def process_exception(self, request: Request, exception: Exception) -> Request | None:
         if RENDER not in request.meta:
             return None
-        await self._release()
+        if request.meta.pop(_ADMITTED, False):  # not when a middleware before this one refused it
+            await self._release()
         rendering: Rendering = request.meta[RENDER]
         if rendering.attempt > 1 or isinstance(exception, IgnoreRequest):
             return None  # to the spider's errback, which counts it as render_failed
@@ -388,10 +401,14 @@ class PageRoutes:
     async def handle(self, route: Route, asked: BrowserRequest) -> None:
         from playwright.async_api import Error as PlaywrightError
 
+        self.pending += 1  # until the browser has the answer
         try:
             await self._answer(route, asked)
         except PlaywrightError as exc:  # the page was closed meanwhile (its time was up, a crash)
             logger.debug("Routing %s of %s: %s", asked.url, self.rendering.page.url, exc)
+        finally:
+            self.pending -= 1
+            self.last = self.loop.time()
 
     async def _answer(self, route: Route, asked: BrowserRequest) -> None:
         page = self.rendering.page
@@ -414,7 +431,6 @@ class PageRoutes:
             meta={names.BROWSER_REQUEST: page.url, "dont_redirect": True, "handle_httpstatus_all": True},
             dont_filter=True,
         )
-        self.pending += 1
         try:
             response = await self.crawler.engine.download_async(request)
         except IgnoreRequest as exc:
@@ -428,22 +444,22 @@ class PageRoutes:
             logger.info("Could not fetch %s for the page %s: %s", asked.url, page.url, _said(exc))
             await route.abort("failed")
             return
-        finally:
-            self.pending -= 1
-            self.last = self.loop.time()
         self.stats.inc_value(names.RENDER_REQUESTS)
         self.exchanges.append(exchange_of(response, now_utc(), request))
         answer = [(name, value) for name, value in _pairs(response) if name.lower() not in _WIRE_HEADERS]
         await route.fulfill(status=response.status, headers=_given(answer), body=response.body)
 
     async def settle(self, page: Page) -> None:
-        """Wait (a PageMethod, after the page loaded) until its scripts fetched what they fetch:
-        nothing routed for QUIET_SECONDS, within the page's time limit."""
+        """Wait (a PageMethod, after the page loaded) until its scripts are done, within the page's
+        time limit: nothing routed for QUIET_SECONDS, then no change to the DOM for as long."""
         deadline = self.loop.time() + self.timeout
         while self.loop.time() < deadline and not page.is_closed():
             if self.pending == 0 and self.loop.time() - self.last >= QUIET_SECONDS:
-                return
-            await asyncio.sleep(QUIET_SECONDS / 5)
+                changed = await page.evaluate(_DOM_CHANGES, int(QUIET_SECONDS * 1000))
+                if not changed and self.pending == 0:
+                    return
+            else:
+                await asyncio.sleep(QUIET_SECONDS / 5)
 
 
 def _same(asked: str, url: str) -> bool:

@@ -215,6 +215,8 @@ class ArchiveSpider(scrapy.Spider):
         """A page the browser could not render, twice: counted, with why."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
+        if isinstance(error, IgnoreRequest):
+            return  # dropped on purpose by a middleware, which counted it
         detail = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:200]
         self.skip(request.url, "render_failed", detail)
 

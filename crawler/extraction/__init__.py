@@ -16,6 +16,8 @@ only it. Its modules, in the order a page goes through them:
     fields.py     authors, dates, language, tags, image, canonical URL; titles.py  headline, site name
     dates.py      page dates to exact instants (python-dateutil); bylines.py  names in bylines
     markup.py     what every rule reads of the markup: chrome's class words, text, lengths
+    words.py      words as the archive compares texts;  fingerprint.py  the text's near-duplicate
+                  fingerprint (MinHash), which groups the copies of a story (pipelines.write.stories)
 
 ``extract`` never raises on bad input: every HTML page with text is an Article with a ``kind`` (what
 is archived is decided by where its URL came from, crawler.admission); a Rejection is left only for

@@ -19,8 +19,9 @@ import re
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # Words, and the white space between them (kept, so that a diff can be shown as the text was written).
 _TOKEN = re.compile(rf"\s+|[{CJK}]|[^\s{CJK}]+")
-# The words' letters and digits: ``[^\W_]`` is ``\w`` without the underscore.
+# The words' letters and digits: ``[^\W_]`` is ``\w`` without the underscore, what ``str.isalnum`` is true of.
 _TERM = re.compile(rf"[{CJK}]|[^\W_{CJK}]+")
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
 _CJK_CHARACTER = re.compile(rf"[{CJK}]")
 
 
@@ -34,10 +35,27 @@ def words(text: str) -> list[str]:
     return [token for token in tokens(text) if not token.isspace()]
 
 
-def terms(text: str) -> list[str]:
+def terms(text: str, has_cjk: bool | None = None) -> list[str]:
     """The text's runs of letters and digits, and each CJK character alone, in order and as written
-    (the caller folds case and normalises)."""
-    return _TERM.findall(text)
+    (the caller folds case and normalises). ``has_cjk``: whether the text has a CJK character, when the
+    caller knows it.
+
+    A text without CJK characters, most of them, is cut at white space first: most of its words are a
+    run of letters and digits whole (``str.isalnum``), and only the others go through the expression,
+    twice as fast as the expression over the whole text (it runs for every page).
+    """
+    if has_cjk is None:
+        has_cjk = _CJK_CHARACTER.search(text) is not None
+    if has_cjk:
+        return _TERM.findall(text)
+    cut = _LETTERS_AND_DIGITS.findall
+    found: list[str] = []
+    for word in text.split():
+        if word.isalnum():
+            found.append(word)
+        else:
+            found.extend(cut(word))
+    return found
 
 
 def cjk_characters(text: str) -> int:

@@ -38,8 +38,10 @@ Hashing: each term is hashed once, CRC-32 of its UTF-8 (``zlib.crc32``: stable, 
 shingle's hash mixes its terms' hashes in their order, for all shingles at once (numpy); datasketch
 then mixes each with MurmurHash3's finalizer before permuting it, so CRC's linearity does not show.
 Hashing each shingle's text instead, with datasketch's default SHA-1, makes the fingerprint 2.5 times
-as slow (1.5 times with CRC-32). It costs about 0.35 ms for a text of 700 words, about 1.3% of the
-page's extraction (tests/benchmarks/stories.py).
+as slow (1.5 times with CRC-32). A text of 700 words takes about 0.3 ms when texts are fingerprinted
+back to back (0.9% of its page's extraction), and 0.55 to 0.7 ms right after its page's extraction,
+as a worker does it, with the processor's caches full of the extraction's work: 2.1 to 2.3%, a little
+over the 2% aimed at (tests/benchmarks/stories.py).
 
 Stored as the base64 of the 64 hash values as little-endian unsigned 32-bit integers. A change of any
 of these choices (k, the terms, the seed, the hash) makes fingerprints that cannot be compared with

@@ -25,7 +25,7 @@ includes the stories' earlier records.
 
 Memory: per record its id, ``archived_at``, earlier ``story_id`` and 256 bytes of hash values, and
 the LSH index's 15 band entries: about 4.3 KB a record in all, so a million records are grouped in
-4.4 GiB, in about 140 s on one core (tests/benchmarks/stories.py).
+4.4 GiB, in about two minutes on one core (tests/benchmarks/stories.py).
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ LSH_WEIGHTS = (0.2, 0.8)
 
 @dataclass(frozen=True)
 class StoryMember:
-    """What grouping reads of a record."""
+    """What grouping reads of a record: one member per id (the versions of an article share its id, and
+    its latest text is the one to group)."""
 
     id: str
     fingerprint: str | None  # None: a text too short to have one, a story of its own

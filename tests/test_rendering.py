@@ -435,6 +435,8 @@ def _noting(root: Path, path: str, arrivals: list[tuple[float, str]]) -> Any:
         ("auto", "news.example", "article", "domain"),
         ("auto", "news.example", Rejection("no_text", "0 characters of text"), "domain"),
         ("auto", "other.example", "article", None),
+        ("auto", "example", "article", "domain"),  # a domain listed covers its subdomains
+        ("auto", "ws.example", "article", None),
         ("always", "", "article", "always"),
         ("always", "", Rejection("too_large", "6000000 bytes"), None),
     ],

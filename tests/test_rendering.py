@@ -54,9 +54,13 @@ def app(tmp_path: Path) -> Iterator[tuple[LocalSite, list[AppStory]]]:
         yield served_site, stories
 
 
-def _crawl(site: LocalSite, stories: list[AppStory], tmp_path: Path, *settings: str) -> Any:
+def _crawl(
+    site: LocalSite, stories: list[AppStory], tmp_path: Path, base: list[str], **settings: object
+) -> Any:
+    """``scrapy crawl article`` of the stories, with the tests' ``base`` settings and ``settings``."""
     urls = write_urls(tmp_path / "urls.txt", [site.url + story.path for story in stories])
-    return run_crawl("article", "-a", f"urls={urls}", *settings, timeout=180)
+    given = [part for name, value in settings.items() for part in ("-s", f"{name}={value}")]
+    return run_crawl("article", "-a", f"urls={urls}", *given, *base, timeout=180)
 
 
 def _summary(stdout: str) -> list[str]:
@@ -71,7 +75,7 @@ def test_an_app_shell_site_gives_no_record_without_a_browser_and_every_story_wit
     record_validator: jsonschema.Draft202012Validator,
 ) -> None:
     site, stories = app
-    off = _crawl(site, stories, tmp_path, "-s", f"ARCHIVE_URI={tmp_path / 'off'}", *crawl_settings)
+    off = _crawl(site, stories, tmp_path, crawl_settings, ARCHIVE_URI=tmp_path / "off")
     assert off.returncode == 0, off.stderr[-3000:]
     assert _summary(off.stdout) == [
         "pages fetched:   5",
@@ -82,9 +86,7 @@ def test_an_app_shell_site_gives_no_record_without_a_browser_and_every_story_wit
     assert sum(site.hits[f"/api/article/{n}.json"] for n in range(1, 5)) == 0
 
     archive = tmp_path / "auto"
-    auto = _crawl(
-        site, stories, tmp_path, "-s", f"ARCHIVE_URI={archive}", "-s", "ARCHIVE_RENDER=auto", *crawl_settings
-    )
+    auto = _crawl(site, stories, tmp_path, crawl_settings, ARCHIVE_URI=archive, ARCHIVE_RENDER="auto")
     assert auto.returncode == 0, auto.stderr[-3000:]
     assert _summary(auto.stdout) == [
         "pages fetched:   5",
@@ -194,9 +196,11 @@ def test_a_rendered_pages_requests_pass_the_network_policy(tmp_path: Path, crawl
             site,
             stories,
             tmp_path,
-            *("-s", f"ARCHIVE_URI={archive}", "-s", "ARCHIVE_RENDER=auto"),
-            *("-s", "URL_DENY_PRIVATE_NETWORKS=True", "-s", f"URL_PRIVATE_NETWORKS_ALLOW=127.0.0.1:{port}"),
-            *crawl_settings,
+            crawl_settings,
+            ARCHIVE_URI=archive,
+            ARCHIVE_RENDER="auto",
+            URL_DENY_PRIVATE_NETWORKS=True,
+            URL_PRIVATE_NETWORKS_ALLOW=f"127.0.0.1:{port}",
         )
         assert result.returncode == 0, result.stderr[-3000:]
         assert site.hits["/private/secret.json"] == 0  # never fetched
@@ -281,17 +285,11 @@ def test_the_browser_is_restarted_after_its_pages(
         site,
         stories,
         tmp_path,
-        *(
-            "-s",
-            f"ARCHIVE_URI={archive}",
-            "-s",
-            "ARCHIVE_RENDER=always",
-            "-s",
-            "ARCHIVE_RENDER_RESTART_AFTER=1",
-            "-s",
-            "ARCHIVE_RENDER_MAX_PAGES=1",
-        ),
-        *crawl_settings,
+        crawl_settings,
+        ARCHIVE_URI=archive,
+        ARCHIVE_RENDER="always",
+        ARCHIVE_RENDER_RESTART_AFTER=1,
+        ARCHIVE_RENDER_MAX_PAGES=1,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(read_local_records(archive)) == 4
@@ -390,16 +388,7 @@ def test_a_rendered_pages_requests_keep_the_sites_pace_and_its_robots_txt(
         for path in ["/robots.txt", "/static/app.js", *(s.path for s in stories), "/api/article/7.json"]:
             site.add_handler(path, _noting(root, path, arrivals))
         archive = tmp_path / "archive"
-        result = _crawl(
-            site,
-            stories,
-            tmp_path,
-            "-s",
-            f"ARCHIVE_URI={archive}",
-            "-s",
-            "ARCHIVE_RENDER=auto",
-            *crawl_settings,
-        )
+        result = _crawl(site, stories, tmp_path, crawl_settings, ARCHIVE_URI=archive, ARCHIVE_RENDER="auto")
     assert result.returncode == 0, result.stderr[-3000:]
     assert _summary(result.stdout) == [
         "pages fetched:   3",
@@ -446,6 +435,8 @@ def _noting(root: Path, path: str, arrivals: list[tuple[float, str]]) -> Any:
         ("auto", "news.example", "article", "domain"),
         ("auto", "news.example", Rejection("no_text", "0 characters of text"), "domain"),
         ("auto", "other.example", "article", None),
+        ("auto", "example", "article", "domain"),  # a domain listed covers its subdomains
+        ("auto", "ws.example", "article", None),
         ("always", "", "article", "always"),
         ("always", "", Rejection("too_large", "6000000 bytes"), None),
     ],

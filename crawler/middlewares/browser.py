@@ -143,7 +143,8 @@ class RenderSettings:
             return None
         if self.mode == ALWAYS:
             return ALWAYS
-        if domain_of(url) in self.domains:
+        host = domain_of(url)
+        if any(host == domain or host.endswith(f".{domain}") for domain in self.domains):
             return "domain"
         if isinstance(result, Rejection) and result.reason == "app_shell":
             return f"{AUTO}: app shell ({result.detail})"

@@ -108,6 +108,7 @@ def static(pages: int, repeat: int, scratch: Path) -> None:
         urls = scratch / "static-urls.txt"
         urls.write_text("".join(f"http://127.0.0.1:{port}/news/{n}.html\n" for n in range(pages)))
         rates: dict[str, list[float]] = {"off": [], "auto": []}
+        cpu: dict[str, list[float]] = {"off": [], "auto": []}  # ms per page, every process of the crawl
         for attempt in range(repeat):  # off, auto, off, auto: a slow spell hits both alike
             for mode in rates:
                 archive = scratch / f"static-{mode}-{attempt}"
@@ -118,6 +119,7 @@ def static(pages: int, repeat: int, scratch: Path) -> None:
                 }
                 figures, _, stdout = _crawl(f"static site, ARCHIVE_RENDER={mode}", pages, urls, settings)
                 rates[mode].append(figures.rate)
+                cpu[mode].append(figures.cpu_seconds / pages * 1000)
                 if mode == "auto":
                     print("  " + next(line for line in stdout.splitlines() if line.startswith("rendered:")))
     finally:
@@ -127,6 +129,10 @@ def static(pages: int, repeat: int, scratch: Path) -> None:
         f"\nN={pages:,} static pages: ARCHIVE_RENDER=off {off:.1f} pages/s, auto {auto:.1f} pages/s"
         f" (medians of {repeat}: off {', '.join(f'{r:.1f}' for r in rates['off'])};"
         f" auto {', '.join(f'{r:.1f}' for r in rates['auto'])}); auto / off: {auto / off:.2f}"
+    )
+    print(
+        f"  CPU per page (every process of the crawl, medians): off {statistics.median(cpu['off']):.2f} ms,"
+        f" auto {statistics.median(cpu['auto']):.2f} ms"
     )
 
 

@@ -67,7 +67,7 @@ def fingerprints(articles: list[Article]) -> dict[str, str | None]:
 def _members(
     articles: list[Article], fingerprints: dict[str, str | None], **story_ids: str
 ) -> list[StoryMember]:
-    return [StoryMember(a.id, fingerprints[a.id], a.archived_at, story_ids.get(a.id)) for a in articles]
+    return [StoryMember(a.id, fingerprints[a.id], a.fetched_at, story_ids.get(a.id)) for a in articles]
 
 
 # --- the fingerprint ------------------------------------------------------------------------------------
@@ -235,7 +235,7 @@ def test_a_story_is_named_by_its_earliest_record(
     for article in articles:
         by_story[stories[article.id].story_id].append(article)
     for story_id, members in by_story.items():
-        assert story_id == min(members, key=lambda a: (a.archived_at, a.id)).id
+        assert story_id == min(members, key=lambda a: (a.fetched_at, a.id)).id
 
 
 def test_copies_arriving_on_day_two_join_the_stories_of_day_one(
@@ -257,7 +257,7 @@ def test_copies_arriving_on_day_two_join_the_stories_of_day_one(
     joined = 0
     for members in groups.values():
         earlier = [a for a in members if a.day == 1]
-        named_by = min(earlier or members, key=lambda a: (a.archived_at, a.id))
+        named_by = min(earlier or members, key=lambda a: (a.fetched_at, a.id))
         for article in members:
             expected = known[article.id] if article.day == 1 else known.get(named_by.id, named_by.id)
             assert second[article.id].story_id == expected
@@ -309,7 +309,7 @@ def test_a_new_copy_linking_two_stories_keeps_both_and_takes_the_earliest() -> N
     assert group(day_two) == {"a1": Story("a1", 1), "b1": Story("b1", 2), "c2": Story("b1", 2)}
 
 
-def test_ties_on_archived_at_go_to_the_smaller_id_and_members_without_a_fingerprint_stand_alone() -> None:
+def test_ties_on_fetched_at_go_to_the_smaller_id_and_members_without_a_fingerprint_stand_alone() -> None:
     values = _fingerprint(np.arange(NUM_PERM))
     members = [
         StoryMember("z", values, "2026-11-23T08:00:00Z"),

@@ -14,7 +14,7 @@ threshold, and a union-find makes the groups. The LSH's bands are chosen for rec
 threshold is a candidate 87 times in 100 at 0.5, one at 0.6 97 times): a candidate that is not a copy
 costs one comparison of 64 values, a copy never found is a story split in two.
 
-``story_id`` is the id of the story's earliest record (by ``archived_at``, then by id), and it
+``story_id`` is the id of the story's earliest record (by ``fetched_at``, then by id), and it
 stays: a record that already has a ``story_id`` (from an earlier grouping) keeps it, and records new
 to a group take the ``story_id`` its earlier records have, so copies arriving on later days join the
 story, and grouping the same records again changes no ``story_id``. When a new copy links records of
@@ -23,7 +23,7 @@ new records of the group take the one of the story whose record is the earliest.
 how many of the grouped records have the ``story_id``: the caller groups a window of days that
 includes the stories' earlier records.
 
-Memory: per record its id, ``archived_at``, earlier ``story_id`` and 256 bytes of hash values, and
+Memory: per record its id, ``fetched_at``, earlier ``story_id`` and 256 bytes of hash values, and
 the LSH index's 15 band entries: about 4.3 KB a record in all, so a million records are grouped in
 4.4 GiB, in about two minutes on one core (tests/benchmarks/stories.py).
 """
@@ -55,7 +55,7 @@ class StoryMember:
 
     id: str
     fingerprint: str | None  # None: a text too short to have one, a story of its own
-    archived_at: str  # as records store it (utc_iso): strings in this form sort as instants
+    fetched_at: str  # as records store it (utc_iso): strings in this form sort as instants
     story_id: str | None = None  # from an earlier grouping: kept
 
 
@@ -102,7 +102,7 @@ def group(members: Iterable[StoryMember], threshold: float = DEFAULT_THRESHOLD) 
     empty = bytes(FINGERPRINT_BYTES)
     for member in members:
         ids.append(member.id)
-        archived.append(member.archived_at)
+        archived.append(member.fetched_at)
         known.append(member.story_id or None)
         values += decode(member.fingerprint).tobytes() if member.fingerprint else empty
         fingerprinted.append(1 if member.fingerprint else 0)

@@ -41,7 +41,7 @@ class Article:
     outlet: str
     title: str
     text: str
-    archived_at: str
+    fetched_at: str
     day: int  # 1 or 2: the day it was archived
     edits: tuple[str, ...] = ()  # what syndication did to the wire text; ("unrelated",) for the others
 

@@ -136,5 +136,6 @@ def assemble(article: Article, fetch: Fetch, capture: CaptureRef | None) -> Arti
         sources=article.sources,
         kind=article.kind,
         kind_evidence=article.evidence,
+        fingerprint=article.fingerprint,
         capture=capture,
     )

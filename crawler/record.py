@@ -158,6 +158,7 @@ class Article:
     sources: dict[str, str]  # field name -> where its value came from
     kind: str = ARTICLE  # one of KINDS
     evidence: list[str] = field(default_factory=list)  # the signals that decided the kind
+    fingerprint: str | None = None  # the text's near-duplicate fingerprint (crawler.extraction.fingerprint)
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,9 @@ class ArticleRecord:
     # were all articles.
     kind: str = ARTICLE
     kind_evidence: list[str] = field(default_factory=list)
+    # The text's MinHash (crawler.extraction.fingerprint), which groups copies of one story; None for a
+    # text too short to have one, and in records stored before fingerprints existed.
+    fingerprint: str | None = None
     # Set when the record is archived: its place among the versions of this article.
     version: int | None = None
     first_seen_at: str | None = None

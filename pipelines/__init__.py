@@ -7,7 +7,7 @@ crawler/__init__.py and checked by `make lint`):
     archive.py    the item pipeline;  extensions.py  the crawl's store and spool, URL index and
                   WARC capture (the only Scrapy glue here)
     read/         records, compacted days, raw pages, run manifests read back
-    write/        versions, delivery, the spool, the URL index, in-flight notes, WARC segments
+    write/        versions, delivery, the spool, the URL index, in-flight notes, WARC segments, stories
     storage/      bytes under keys on a directory or a bucket; every key of the archive
 
 storage/, write/ and read/ import no Scrapy component and no Twisted.

@@ -181,6 +181,13 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.browser.BrowserMiddleware": 995,
 }
 
+# --- Stories (pipelines/write/stories.py) ------------------------------------------------------------
+# `newsarchive compact` groups near-duplicate texts (copies of one wire story) into stories: records whose
+# texts' estimated Jaccard similarity (MinHash of their shingles) is at least this share a story_id ...
+ARCHIVE_STORY_THRESHOLD = _env("ARCHIVE_STORY_THRESHOLD", "0.5")
+# ... with the records of the compacted days this long before the day compacted (whole days).
+ARCHIVE_STORY_WINDOW = _env("ARCHIVE_STORY_WINDOW", "3d")
+
 # --- Extraction ----------------------------------------------------------------------------------
 # Which pages become records (crawler/admission.py): a URL given with -a url/-a urls, a feed's or a
 # news sitemap's entry is archived whatever kind of page it is, except consent, challenge and error

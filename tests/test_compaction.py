@@ -29,7 +29,8 @@ from pipelines.storage.keys import article_state_key
 from pipelines.storage.local import LocalStore
 from tests.support.big_archive import DAYS, Version
 from tests.support.counting import CountingStore
-from tests.support.crawls import ARTICLES, DEMO, PROJECT_DIR, run_crawl
+from tests.support.crawls import ARTICLES, DEMO, run_crawl
+from tests.support.reading import docs_sql
 from tests.support.records import make_record, pipeline
 from tests.support.servers import S3_CREDENTIALS, S3Server, s3_settings
 
@@ -118,6 +119,7 @@ def test_a_compacted_day_is_read_in_a_few_requests_and_later_records_stay_visibl
         "latest-DIGEST.parquet",
         "manifest.json",
         "older-DIGEST.parquet",
+        "stories-DIGEST.json",
     ]
     # Day 2026-11-24: its manifest and two files, and a listing of its (now empty) folder.
     assert download_requests(store) == {"GET": 2192 - 1327 + 4 + 3, "LIST": 2 + 5}
@@ -142,7 +144,7 @@ def test_a_compacted_day_is_read_in_a_few_requests_and_later_records_stay_visibl
         "compacted 2026-11-24: 1328 records (already compacted)",
     ]
     assert sorted(p.name for p in (root / "compacted" / "date=2026-11-24").iterdir()) != files  # replaced
-    assert len(list((root / "compacted" / "date=2026-11-24").iterdir())) == 3
+    assert len(list((root / "compacted" / "date=2026-11-24").iterdir())) == 4
     assert [r["version"] for r in json.loads(run(str(root), "get", first.id, "--all-versions")[1])] == [
         1,
         2,
@@ -226,7 +228,7 @@ def test_compaction_on_s3_gives_the_same_answers(
     assert [re.sub(r"-[0-9a-f]{16}\.", "-DIGEST.", key) for key in keys] == [
         f"news/compacted/date={day}/{name}"
         for day in two_days
-        for name in ("latest-DIGEST.parquet", "manifest.json")
+        for name in ("latest-DIGEST.parquet", "manifest.json", "stories-DIGEST.json")
     ]
     after = answers(uri, first, tmp_path, "after")
     for label in before:
@@ -300,13 +302,6 @@ def test_query_columns_take_only_values_of_their_type(tmp_path: Path) -> None:
     [path] = (tmp_path / "archive" / "compacted" / "date=2026-11-20").glob("latest-*.parquet")
     [row] = pq.read_table(path).to_pylist()
     assert (row["authors"], row["version"], row["published_at"], row["record"]) == ([], None, None, text)
-
-
-def docs_sql(section: str) -> list[str]:
-    """The SQL blocks of a section of docs/parquet.md, as a reader copies them."""
-    text = (PROJECT_DIR / "docs" / "parquet.md").read_text("utf-8")
-    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sql\n(.*?)```", body, re.S)
 
 
 def test_the_docs_duckdb_recipes_run_as_written_on_a_crawled_archive(

@@ -194,7 +194,8 @@ def test_a_crawled_archive_answers_the_same_after_compaction_a_recrawl_and_a_ree
     files = objects_under(target, "compacted/")
     digest = hashlib.sha256("\n".join(sorted(loose)).encode()).hexdigest()[:16]
     latest = f"compacted/date={day}/latest-{digest}.parquet"
-    assert sorted(files) == [latest, f"compacted/date={day}/manifest.json"]
+    [stories] = [key for key in files if key.startswith(f"compacted/date={day}/stories-")]
+    assert sorted(files) == [latest, f"compacted/date={day}/manifest.json", stories]
     manifest = json.loads(files[f"compacted/date={day}/manifest.json"])
     assert manifest.pop("compacted_at")[:10] in (day, utc_day())
     assert manifest == {
@@ -202,7 +203,9 @@ def test_a_crawled_archive_answers_the_same_after_compaction_a_recrawl_and_a_ree
         "day": day,
         "records": len(ARTICLES),
         "files": [{"key": latest, "kind": "latest", "records": len(ARTICLES), "bytes": len(files[latest])}],
+        "stories": {"key": stories, "stories": len(ARTICLES)},  # the sample site's stories are all its own
     }
+    assert [story["size"] for story in json.loads(files[stories])["stories"]] == [1] * len(ARTICLES)
     table = pq.read_table(io.BytesIO(files[latest]), columns=["key", "id", "title", "record"])
     rows = table.to_pylist()
     assert [row["key"] for row in rows] == sorted(loose)

@@ -14,8 +14,11 @@ only it. Its modules, in the order a page goes through them:
     kinds.py      what the page is: article, listing, consent, challenge, paywall, error, other;
                   shells.py  an app shell, whose article a script fetches (no article without a browser)
     fields.py     authors, dates, language, tags, image, canonical URL; titles.py  headline, site name
+    fingerprint.py  the text's near-duplicate fingerprint (MinHash), which groups copies of one story
     dates.py      page dates to exact instants (python-dateutil); bylines.py  names in bylines
     markup.py     what every rule reads of the markup: chrome's class words, text, lengths
+    words.py      words as the archive compares texts;  fingerprint.py  the text's near-duplicate
+                  fingerprint (MinHash), which groups the copies of a story (pipelines.write.stories)
 
 ``extract`` never raises on bad input: every HTML page with text is an Article with a ``kind`` (what
 is archived is decided by where its URL came from, crawler.admission); a Rejection is left only for
@@ -30,7 +33,7 @@ import traceback
 from collections.abc import Mapping
 from datetime import datetime
 
-from crawler.extraction import body, fields, kinds, nesting, shells, titles
+from crawler.extraction import body, fields, fingerprint, kinds, nesting, shells, titles
 from crawler.extraction.decode import decode_html, screen, tidy
 from crawler.extraction.markup import text_length
 from crawler.extraction.metadata import parse_html, read_metadata
@@ -120,9 +123,10 @@ def _extract(
         sources["published_at"] = published.source
     if modified:
         sources["modified_at"] = modified.source
+    text = "\n\n".join(blocks)
     return Article(
         title=title,
-        text="\n\n".join(blocks),
+        text=text,
         authors=[tidy(name) for name in byline.authors],
         agencies=[tidy(name) for name in byline.agencies],
         published=published,
@@ -136,6 +140,7 @@ def _extract(
         sources=sources,
         kind=kind.kind,
         evidence=kind.evidence,
+        fingerprint=fingerprint.fingerprint(text),
     )
 
 

@@ -21,10 +21,22 @@ from typing import IO
 from crawler import exit_status
 from crawler.command_line import UsageParser
 from crawler.errors import ArchiverError, UsageError
-from pipelines.commands import changes, compact, diff, download, flush, get, health, ls, reextract, stats
+from pipelines.commands import (
+    changes,
+    compact,
+    diff,
+    download,
+    flush,
+    get,
+    health,
+    ls,
+    reextract,
+    stats,
+    stories,
+)
 from pipelines.commands.common import common_options, filter_options
 
-COMMANDS = (ls, get, diff, changes, download, stats, health, reextract, compact, flush)
+COMMANDS = (ls, get, diff, changes, stories, download, stats, health, reextract, compact, flush)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -58,6 +58,9 @@ def filter_options() -> UsageParser:
     group.add_argument(
         "--versions", choices=(LATEST, ALL), default=LATEST, help="latest: one record per article (default)"
     )
+    group.add_argument(
+        "--story", metavar="ID", help="the records of one story (see `stories`; compacted days only)"
+    )
     return filters
 
 
@@ -82,6 +85,7 @@ def parse_query(options: argparse.Namespace, moment: datetime) -> Query:
         spiders=tuple(options.spider),
         jobs=tuple(options.job),
         versions=options.versions,
+        story=getattr(options, "story", None) or None,
     )
 
 

@@ -9,10 +9,14 @@ import sys
 import time
 from typing import IO, Any
 
+from scrapy.settings import BaseSettings
+
+from crawler import config
+from crawler.config import project_settings
 from crawler.errors import UsageError
 from crawler.wording import plural
 from pipelines.commands.common import is_day, now, reading
-from pipelines.read.compaction import compact_day
+from pipelines.read.compaction import StorySettings, compact_day
 from pipelines.read.records import ArchiveReader
 
 
@@ -40,15 +44,24 @@ def check_days(options: argparse.Namespace) -> None:
             raise UsageError(f"--{option} {value}: not a day (YYYY-MM-DD)")
 
 
+def story_settings(settings: BaseSettings) -> StorySettings:
+    """ARCHIVE_STORY_THRESHOLD and ARCHIVE_STORY_WINDOW, checked."""
+    threshold = config.number(settings, "ARCHIVE_STORY_THRESHOLD")
+    if not 0 < threshold <= 1:
+        raise config.invalid(settings, "ARCHIVE_STORY_THRESHOLD", "a Jaccard similarity: above 0, at most 1")
+    return StorySettings(threshold, config.duration(settings, "ARCHIVE_STORY_WINDOW").days)
+
+
 def command_compact(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
     if options.day:
         days = [options.day] if options.day in reader.days() else []
     else:
         before = options.before or now().date().isoformat()
         days = [day for day in reader.days() if day < before]
+    stories = story_settings(project_settings())
     for day in days:
         started = time.monotonic()
-        done = compact_day(reader.store, day, prune=options.prune, parallel=reader.parallel)
+        done = compact_day(reader.store, day, prune=options.prune, parallel=reader.parallel, stories=stories)
         reader.bad.extend(done.bad)
         action = f"{plural(done.added, 'record')} added" if done.written else "already compacted"
         pruned = f"; {plural(done.pruned, 'loose record')} pruned" if options.prune else ""

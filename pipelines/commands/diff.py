@@ -8,10 +8,11 @@ import json
 from typing import IO, Any
 
 from crawler.errors import NotFound, UsageError
+from crawler.extraction.words import tokens
 from crawler.record import GONE, MOVED
 from pipelines.commands.common import reading
 from pipelines.read.records import ArchiveReader
-from pipelines.write.changes import compare, opcodes, tokens
+from pipelines.write.changes import compare, opcodes
 
 _RED, _GREEN, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[0m"
 _ABOUT = ("version", "archived_at", "fetched_at", "title", "previous_key")

@@ -35,12 +35,19 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, filters: argparse
         required=True,
         help="DIR (mirrors the keys), FILE.jsonl, FILE.jsonl.gz, or - for stdout",
     )
+    parser.add_argument(
+        "--one-per-story",
+        action="store_true",
+        help="of each story's copies, only the first fetched (compacted days; see `stories`)",
+    )
     parser.set_defaults(run=reading(command_download), check=check_filters)
 
 
 def command_download(reader: ArchiveReader, options: argparse.Namespace, out: IO[str]) -> None:
     started = time.monotonic()
     selected = reader.select(options.query)
+    if options.one_per_story:
+        selected = reader.one_per_story(selected)
     progress = Progress(len(selected), sys.stderr)
     target = options.output
     if target == "-" or target.endswith((".jsonl", ".jsonl.gz")):

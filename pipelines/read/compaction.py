@@ -3,6 +3,7 @@ per record (``newsarchive download`` of a month, DuckDB or Athena over the bucke
 
     compacted/date=D/latest-DIGEST.parquet   the latest version of each article among the day's records
     compacted/date=D/older-DIGEST.parquet    the day's other versions
+    compacted/date=D/stories-DIGEST.json     the stories the day's records belong to (pipelines.write.stories)
     compacted/date=D/manifest.json           the files above, written last
 
 Each row holds the record as stored (``record``, its exact JSON text: a reader returns the same bytes
@@ -12,6 +13,10 @@ files and with a conditional write (two compactions of one day: the second fails
 A crawl may go on writing into the day: records that arrive later stay loose, and readers take the
 manifest's files plus the loose records they do not cover (pipelines.read.records). ``prune`` deletes loose
 records only once the manifest that covers them is stored and has been read back.
+
+Compacting a day also groups its records into stories: with the compacted days of the window before it
+(``StorySettings``), near-duplicate texts share a ``story_id`` (the earliest record's), kept once given.
+Compact days in order: a day that is not compacted yet is not in the next days' window.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -32,9 +38,11 @@ from pipelines.storage import ArchiveStore
 from pipelines.storage.keys import (
     compacted_file_key,
     compacted_manifest_key,
+    compacted_stories_key,
     parse_record_key,
     records_prefix,
 )
+from pipelines.write.stories import DEFAULT_THRESHOLD, Story, StoryMember, group
 
 MANIFEST_FORMAT = 1
 LATEST, OLDER = "latest", "older"
@@ -64,6 +72,11 @@ SCHEMA = pa.schema(
         ("text_removed", pa.int64()),
         ("text_similarity", pa.float64()),
         ("correction", pa.bool_()),
+        # The text's near-duplicate fingerprint, and the story the record belongs to (the same for an
+        # article's versions) with its size when the day was compacted (pipelines.write.stories).
+        ("fingerprint", pa.string()),
+        ("story_id", pa.string()),
+        ("story_size", pa.int64()),
         ("text", pa.string()),
         ("record", pa.string()),
     ]
@@ -82,13 +95,23 @@ class Row:
     record: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class StorySettings:
+    """How compaction groups records into stories: ARCHIVE_STORY_THRESHOLD, ARCHIVE_STORY_WINDOW."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    window_days: int = 3  # the compacted days before the day whose records a copy may join
+
+
 @dataclass
 class Compacted:
-    """What a day's manifest covers: each record key and its JSON text."""
+    """What a day's manifest covers: each record key and its JSON text, and its story."""
 
     day: str
     files: list[str] = field(default_factory=list)
     records: dict[str, str] = field(default_factory=dict)
+    stories: dict[str, str] = field(default_factory=dict)  # record key: story_id
+    stories_key: str | None = None
 
     def index(self) -> dict[str, tuple[int, str]]:
         """Each key's size and MD5, as a listing of loose records gives them: what readers keep of a
@@ -127,8 +150,19 @@ def read_compacted(store: ArchiveStore, day: str) -> Compacted | None:
     return None
 
 
+def read_stories(store: ArchiveStore, day: str) -> dict[str, Any] | None:
+    """The day's stories file (``_stories_document``), or None when the day is not compacted, or was
+    compacted before stories existed."""
+    found = store.read(compacted_manifest_key(day))
+    key = (json.loads(found[0]).get("stories") or {}).get("key") if found else None
+    stored = store.read(key) if key else None
+    return json.loads(stored[0]) if stored else None
+
+
 def _load(store: ArchiveStore, day: str, manifest: dict[str, Any]) -> Compacted:
-    compacted = Compacted(day, [entry["key"] for entry in manifest["files"]])
+    """The manifest's records, with their stories."""
+    stories = manifest.get("stories") or {}
+    compacted = Compacted(day, [entry["key"] for entry in manifest["files"]], stories_key=stories.get("key"))
     for key in compacted.files:
         found = store.read(key)
         if found is None:
@@ -137,9 +171,13 @@ def _load(store: ArchiveStore, day: str, manifest: dict[str, Any]) -> Compacted:
         # Arrow's thread pools that can abort the process at exit ("terminate called without an active
         # exception", apache/arrow issues 33975 and 34314); seen here in 1 of 20 `newsarchive get`.
         parquet = pq.ParquetFile(io.BytesIO(found[0]), pre_buffer=False)
-        table = parquet.read(columns=["key", "record"], use_threads=False)
+        found_columns = ["key", "record"] + (["story_id"] if "story_id" in parquet.schema_arrow.names else [])
+        table = parquet.read(columns=found_columns, use_threads=False)
         keys, texts = table.column("key").to_pylist(), table.column("record").to_pylist()
         compacted.records.update(zip(keys, texts, strict=True))
+        if "story_id" in found_columns:
+            story_ids = table.column("story_id").to_pylist()
+            compacted.stories.update((k, v) for k, v in zip(keys, story_ids, strict=True) if v)
     return compacted
 
 
@@ -149,6 +187,7 @@ def compact_day(
     *,
     prune: bool = False,
     parallel: Parallel | None = None,
+    stories: StorySettings | None = None,
 ) -> DayCompaction:
     """Compact one day's loose records into the day's Parquet files (adding to what is compacted)."""
     done = DayCompaction(day)
@@ -174,10 +213,13 @@ def compact_day(
         done.added += 1
     done.records = len(rows)
     if done.added:
-        files = _write(store, day, rows, token)
+        grouped = _stories(store, day, rows, previous, stories or StorySettings())
+        files = _write(store, day, rows, token, grouped)
         done.written = True
         for key in set(previous.files) - set(files):  # replaced: no manifest names them any more
             store.delete(key)
+        if previous.stories_key and previous.stories_key != grouped.key:
+            store.delete(previous.stories_key)
     if prune:
         done.pruned = _prune(store, day, loose)
     return done
@@ -187,13 +229,153 @@ def _serially(function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]
     return list(map(function, items))
 
 
-def _write(store: ArchiveStore, day: str, rows: list[Row], token: str | None) -> list[str]:
-    """Store the files, then the manifest naming them; the files' keys."""
+@dataclass
+class DayStories:
+    """The stories of a day's records: by record id, and the day's stories file."""
+
+    by_id: dict[str, Story]
+    document: dict[str, Any]
+    key: str
+
+
+def _latest(rows: Iterable[Row]) -> dict[str, Row]:
+    """The latest version among ``rows`` of each article, by its id."""
     latest: dict[str, Row] = {}
     for row in rows:
-        current = latest.get(row.record.get("id", row.key))
+        current = latest.get(_id(row))
         if current is None or _order(row) > _order(current):
-            latest[row.record.get("id", row.key)] = row
+            latest[_id(row)] = row
+    return latest
+
+
+def _id(row: Row) -> str:
+    return str(row.record.get("id") or row.key)
+
+
+def _stories(
+    store: ArchiveStore, day: str, rows: list[Row], previous: Compacted, settings: StorySettings
+) -> DayStories:
+    """Group the day's articles (their latest versions) with those of the window's compacted days.
+
+    A record keeps the story_id an earlier compaction gave it, or that its article's versions of the
+    window's days have. A story's first record is the one fetched first."""
+    latest = _latest(rows)
+    known = {_id(row): previous.stories[row.key] for row in rows if row.key in previous.stories}
+    window: dict[str, StoryMember] = {}
+    for earlier in _window(day, settings.window_days):
+        for member in _compacted_members(store, earlier):
+            if member.id in latest:
+                known.setdefault(member.id, member.story_id or "")
+            else:
+                window.setdefault(member.id, member)
+    members = [
+        StoryMember(
+            article,
+            _text(row.record.get("fingerprint")),
+            str(row.record.get("fetched_at") or ""),
+            known.get(article) or None,
+        )
+        for article, row in latest.items()
+    ]
+    by_id = group([*members, *window.values()], settings.threshold)
+    first_seen: dict[str, str] = {}
+    for member in [*members, *window.values()]:
+        story = by_id[member.id].story_id
+        if story not in first_seen or member.fetched_at < first_seen[story]:
+            first_seen[story] = member.fetched_at
+    document = _stories_document(day, latest, by_id, first_seen, settings)
+    digest = hashlib.sha256(encode_json(document)).hexdigest()[:16]
+    return DayStories(by_id, document, compacted_stories_key(day, digest))
+
+
+def _window(day: str, days: int) -> list[str]:
+    start = date.fromisoformat(day)
+    return [(start - timedelta(days=back)).isoformat() for back in range(1, days + 1)]
+
+
+def _compacted_members(store: ArchiveStore, day: str) -> list[StoryMember]:
+    """The story members of a compacted day: its latest versions' id, fingerprint and story."""
+    found = store.read(compacted_manifest_key(day))
+    if found is None:
+        return []
+    members = []
+    for entry in json.loads(found[0])["files"]:
+        if entry.get("kind") != LATEST:
+            continue
+        data = store.read(entry["key"])
+        if data is None:
+            raise StorageError(
+                f"{entry['key']}: named by the manifest of {day} but not stored", retryable=True
+            )
+        parquet = pq.ParquetFile(io.BytesIO(data[0]), pre_buffer=False)
+        if "story_id" not in parquet.schema_arrow.names:
+            continue  # compacted before stories existed: its records are in no story
+        table = parquet.read(columns=["id", "fingerprint", "fetched_at", "story_id"], use_threads=False)
+        for id_, fingerprint, fetched_at, story_id in zip(
+            table.column("id").to_pylist(),
+            table.column("fingerprint").to_pylist(),
+            table.column("fetched_at").to_pylist(),
+            table.column("story_id").to_pylist(),
+            strict=True,
+        ):
+            fetched = utc_iso(fetched_at) if fetched_at is not None else ""
+            members.append(StoryMember(str(id_), fingerprint, fetched, story_id))
+    return members
+
+
+def _stories_document(
+    day: str,
+    latest: dict[str, Row],
+    by_id: dict[str, Story],
+    first_seen: dict[str, str],
+    settings: StorySettings,
+) -> dict[str, Any]:
+    """The day's stories file: each story with a record of the day, its size over the window, when
+    its first record was fetched, and the day's records of it (latest versions)."""
+    stories: dict[str, list[dict[str, Any]]] = {}
+    for article, row in sorted(
+        latest.items(), key=lambda item: (str(item[1].record.get("fetched_at")), item[0])
+    ):
+        record = row.record
+        stories.setdefault(by_id[article].story_id, []).append(
+            {
+                "id": article,
+                "key": row.key,
+                "domain": record.get("domain"),
+                "url": record.get("url"),
+                "title": record.get("title"),
+                "fetched_at": record.get("fetched_at"),
+                "published_at": record.get("published_at"),
+                "agencies": [a for a in _list(record.get("agencies")) if isinstance(a, str)],
+            }
+        )
+    ordered = sorted(stories.items(), key=lambda item: (-by_id[item[1][0]["id"]].size, item[0]))
+    return {
+        "format": 1,
+        "day": day,
+        "threshold": settings.threshold,
+        "window_days": settings.window_days,
+        "stories": [
+            {
+                "story_id": story_id,
+                "size": by_id[records[0]["id"]].size,
+                "first_fetched_at": first_seen[story_id],
+                "records": records,
+            }
+            for story_id, records in ordered
+        ],
+    }
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _write(
+    store: ArchiveStore, day: str, rows: list[Row], token: str | None, stories: DayStories
+) -> list[str]:
+    """Store the files and the stories, then the manifest naming them; the files' keys."""
+    latest = _latest(rows)
     chosen = {row.key for row in latest.values()}
     digest = hashlib.sha256("\n".join(sorted(r.key for r in rows)).encode()).hexdigest()[:16]
     files = []
@@ -205,14 +387,16 @@ def _write(store: ArchiveStore, day: str, rows: list[Row], token: str | None) ->
         if not part:
             continue
         key = compacted_file_key(day, kind, digest)
-        data = _parquet(sorted(part, key=lambda r: r.key))
+        data = _parquet(sorted(part, key=lambda r: r.key), stories.by_id)
         store.put(key, data)
         files.append({"key": key, "kind": kind, "records": len(part), "bytes": len(data)})
+    store.put(stories.key, encode_json(stories.document))
     manifest = {
         "format": MANIFEST_FORMAT,
         "day": day,
         "records": len(rows),
         "files": files,
+        "stories": {"key": stories.key, "stories": len(stories.document["stories"])},
         "compacted_at": utc_iso(now_utc()),
     }
     try:
@@ -227,11 +411,15 @@ def _order(row: Row) -> tuple[int, str]:
     return int(row.record.get("version") or 0), str(row.record.get("fetched_at") or "")
 
 
-def _parquet(rows: list[Row]) -> bytes:
+def _parquet(rows: list[Row], stories: dict[str, Story]) -> bytes:
     columns: dict[str, list[Any]] = {name: [] for name in SCHEMA.names}
     for row in rows:
         record = row.record
+        story = stories.get(_id(row))
         values = {
+            "fingerprint": _text(record.get("fingerprint")),
+            "story_id": story.story_id if story else None,
+            "story_size": story.size if story else None,
             "key": row.key,
             "record": row.json,
             "fetched_at": instant(record.get("fetched_at")),

@@ -78,6 +78,7 @@ class Query:
     spiders: tuple[str, ...] = ()
     jobs: tuple[str, ...] = ()
     versions: str = LATEST
+    story: str | None = None  # the records of one story (compacted days only)
 
     def days_wanted(self, day: str) -> bool:
         """Whether the day's folder can hold a selected record (publication comes before the fetch)."""
@@ -131,6 +132,8 @@ class ArchiveReader:
     _texts: OrderedDict[str, dict[str, str]] = field(default_factory=OrderedDict)  # in the order read
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Compacted days: each record key's story (pipelines.write.stories), kept once read.
+    _stories: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def days(self) -> list[str]:
         loose = partition_days(self.store, records_prefix())
@@ -166,6 +169,7 @@ class ArchiveReader:
         with self._lock:
             self._indexes[day] = index
             if compacted is not None:
+                self._stories[day] = compacted.stories
                 self._texts[day] = compacted.records
                 while len(self._texts) > _COMPACTED_DAYS_HELD:
                     self._texts.popitem(last=False)
@@ -213,7 +217,29 @@ class ArchiveReader:
             selected.append(Selected(ref, record))
         if query.versions == LATEST:
             selected = _latest_only(selected)
+        if query.story is not None:
+            selected = [item for item in selected if self.story_of(item.ref) == query.story]
         return sorted(selected, key=lambda s: s.ref.key)
+
+    def story_of(self, ref: RecordRef) -> str | None:
+        """The story of a record of a compacted day (``newsarchive compact`` groups them); None for a
+        record not compacted yet, or compacted before stories existed."""
+        if self.compacted(ref.day) is None:
+            return None
+        return self._stories.get(ref.day, {}).get(ref.key)
+
+    def one_per_story(self, selected: list[Selected]) -> list[Selected]:
+        """The first record of each story among ``selected`` (by day, then key: the first fetched day),
+        and every record that is in no story."""
+        kept: list[Selected] = []
+        stories: set[str] = set()
+        for item in sorted(selected, key=lambda s: (s.ref.day, s.ref.key)):
+            story = self.story_of(item.ref)
+            if story is None or story not in stories:
+                kept.append(item)
+            if story is not None:
+                stories.add(story)
+        return sorted(kept, key=lambda s: s.ref.key)
 
     def raw(self, key: str) -> bytes:
         """A record as stored: from its day's compacted files when they cover it, else the loose

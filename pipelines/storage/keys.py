@@ -107,6 +107,11 @@ def compacted_file_key(day: str, kind: str, digest: str) -> str:
     return f"{compacted_prefix(day)}{kind}-{digest}.parquet"
 
 
+def compacted_stories_key(day: str, digest: str) -> str:
+    """The day's stories (pipelines.write.stories): what each story the day's records belong to holds."""
+    return f"{compacted_prefix(day)}stories-{digest}.json"
+
+
 # --- raw pages -----------------------------------------------------------------------------------
 
 

@@ -6,9 +6,9 @@ A new version exists only when the normalised title and text changed (``content_
 rotating "most read" box, an ad or a timestamp in the footer never makes one; the other fields are
 reported when they changed along with it.
 
-Words are what a reader compares: runs of letters and digits, each CJK character alone (Chinese and
-Japanese are written without spaces), and punctuation marks. The same tokens serve ``newsarchive
-diff``.
+Words are what a reader compares: what stands between white space, punctuation included, and each
+CJK character alone (Chinese and Japanese are written without spaces): crawler.extraction.words, the
+one rule the near-duplicate fingerprint follows too. The same tokens serve ``newsarchive diff``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
+from crawler.extraction.words import words
+
 # The fields compared, in the order they are reported.
 FIELDS = ("title", "text", "authors", "published_at", "modified_at", "kind")
-
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-# Words, and the white space between them (kept, so that a diff can be shown as the text was written).
-_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
 
 # An appended note that corrects or updates the story, at the start of a new paragraph, in the
 # languages of the extraction's word lists.
@@ -46,15 +44,6 @@ _NOTE = re.compile(
     re.IGNORECASE,
 )
 _CJK_NOTE = re.compile(r"^\W{0,3}(?:訂正|更新|おわび|お詫び|更正|修正|정정|수정|업데이트)")
-
-
-def tokens(text: str) -> list[str]:
-    """The text's words and the white space between them, in order: joined, they give it back."""
-    return _TOKEN.findall(text)
-
-
-def words(text: str) -> list[str]:
-    return [token for token in tokens(text) if not token.isspace()]
 
 
 @dataclass

@@ -13,4 +13,5 @@ of WARC files. Fixtures that use them live in tests/conftest.py; no test module 
     redis_server.py  a real redis-server;  warcs.py  checks of WARC segments and their indexes
     end_to_end.py    newsarchive's every answer about an archive, to compare across compaction and runs
     replay.py        pywb replaying pages from WARC segments
+    syndication.py   wire stories in six languages copied by outlets, for grouping stories
 """

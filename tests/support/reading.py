@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.commands import main
 from pipelines.storage import ArchiveStore
 from tests.support.big_archive import Version
+from tests.support.crawls import PROJECT_DIR
 
 
 @dataclass
@@ -42,3 +44,10 @@ def latest(versions: list[Version]) -> list[tuple[str, int]]:
 
 def everything(stored: tuple[Path, list[Version]]) -> list[Version]:
     return stored[1]
+
+
+def docs_sql(section: str) -> list[str]:
+    """The SQL blocks of a section of docs/parquet.md, as a reader copies them."""
+    text = (PROJECT_DIR / "docs" / "parquet.md").read_text("utf-8")
+    body = text.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sql\n(.*?)```", body, re.S)
